@@ -1,0 +1,126 @@
+/**
+ * The only module that ops content (commands/, schedules/, approvals/) imports.
+ * Each define* function is an identity function that gives the object its types:
+ *
+ * @example
+ * export default defineCommand({
+ *   name: 'status',
+ *   summary: 'Show a deployment’s replicas, image, revision and pods.',
+ *   usage: ['status api-gateway prod'],
+ *   args: z.object({ service: arg.service(), env: arg.env() }),
+ *   mutates: false,
+ *   requiredRole: 'viewer',
+ *   async run(ctx, a) { … },
+ * });
+ */
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { Catalog } from './catalog.js';
+import type { Cluster, Target } from './kubernetes/cluster.js';
+
+export const ROLES = ['viewer', 'operator', 'approver', 'admin', 'break-glass'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who asked. Identity is the verified Slack user id plus team id, never a display name. */
+export interface Actor {
+  kind: 'user' | 'schedule';
+  userId: string;
+  teamId: string;
+  roles: readonly Role[];
+}
+
+/** What a command returns: rendered, audited and added to the timeline the same way for every command. */
+export interface CommandResult {
+  /** One line for an engineer at 3 a.m.: what happened. */
+  summary: string;
+  /** Longer, preformatted detail: shown in a code block, a thread, or uploaded as a file when long. */
+  details?: string;
+  /** false when the command ran but the outcome is a failure (e.g. a rollout that did not complete). */
+  ok?: boolean;
+}
+
+export interface PlannedChange {
+  what: string;
+  from: string;
+  to: string;
+}
+
+/** What a mutating command would change. Shown for --dry-run and to approvers; approvals bind to it. */
+export interface Plan {
+  summary: string;
+  changes: PlannedChange[];
+}
+
+/** A read-only view of the registry, for help-like commands. */
+export interface CommandInfo {
+  name: string;
+  summary: string;
+  usage: readonly string[];
+  whenToUse?: string;
+  mutates: boolean;
+  /** Positional arguments in order, and flags, as `help` shows them. */
+  synopsis: string;
+  /** May the current actor run it in at least one environment? */
+  allowed: boolean;
+}
+
+/** Everything a command may touch; handlers never reach Slack, pg or the Kubernetes client directly. */
+export interface RunContext {
+  runId: string;
+  actor: Actor;
+  catalog: Catalog;
+  log: Logger;
+  /** Aborted on shutdown, timeout or the Cancel button. */
+  signal: AbortSignal;
+  /** Edit the run's progress message (in Slack: one message in the request's thread). */
+  progress(text: string): Promise<void>;
+  k8s: Cluster;
+  /** Resolve a catalog service in an environment (namespace, deployment, context). */
+  target(service: string, env: string): Target;
+  commands: { list(): CommandInfo[]; get(name: string): CommandInfo | undefined };
+}
+
+export type RoleRequirement = Role | { default: Role; production: Role };
+
+export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
+  /** The verb as typed after /ops; multi-word names form groups ("db activity"). */
+  name: string;
+  summary: string;
+  /** Examples without the leading /ops, e.g. "status api-gateway prod". */
+  usage: readonly string[];
+  whenToUse?: string;
+  owner?: string;
+  /** Positional words map onto the schema's keys in declaration order; the rest are --flags. */
+  args: S;
+  /** How many leading keys of `args` may be given positionally (default: all). */
+  positional?: number;
+  mutates: boolean;
+  requiredRole: RoleRequirement;
+  /** Environments this command may run in (default: all in the catalog). */
+  allowedEnvironments?: readonly string[];
+  /** Required when `mutates`: reads the target and says exactly what will change. */
+  plan?(ctx: RunContext, args: z.infer<S>): Promise<Plan>;
+  run(ctx: RunContext, args: z.infer<S>): Promise<CommandResult>;
+}
+
+export function defineCommand<S extends z.ZodObject>(definition: CommandDefinition<S>): CommandDefinition<S> {
+  return definition;
+}
+
+/** Argument helpers whose values the engine checks against the catalog ("did you mean …"). */
+export const arg = {
+  service: () => z.string().min(1).meta({ catalog: 'service', description: 'a service from the catalog' }),
+  env: () => z.string().min(1).meta({ catalog: 'environment', description: 'an environment from the catalog' }),
+};
+
+/** The catalog kind an argument refers to, if any (set by arg.service / arg.env). */
+export function catalogKindOf(schema: z.ZodType): 'service' | 'environment' | undefined {
+  let current: z.ZodType | undefined = schema;
+  while (current) {
+    const kind = (current.meta() as { catalog?: string } | undefined)?.catalog;
+    if (kind === 'service' || kind === 'environment') return kind;
+    const inner: unknown = (current as { unwrap?: () => unknown }).unwrap?.();
+    current = inner instanceof z.ZodType ? inner : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * The Cluster adapter: what commands may ask of Kubernetes, in their own words.
+ * Implemented over @kubernetes/client-node (kube-cluster.ts); the sandbox is the
+ * same implementation pointed at the in-process fake kube-apiserver.
+ */
+
+/** Where a service lives in one environment, resolved from the catalog. */
+export interface Target {
+  env: string;
+  service: string;
+  kubeContext: string;
+  namespace: string;
+  deployment: string;
+  /** Container to act on; undefined = the deployment's first container. */
+  container?: string;
+}
+
+export interface DeploymentCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastUpdateTime?: string;
+}
+
+export interface DeploymentStatus {
+  name: string;
+  namespace: string;
+  generation: number;
+  observedGeneration: number;
+  desiredReplicas: number;
+  replicas: number;
+  updatedReplicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  paused: boolean;
+  /** deployment.kubernetes.io/revision of the Deployment. */
+  revision: number;
+  /** image per container name. */
+  images: Record<string, string>;
+  conditions: DeploymentCondition[];
+  createdAt?: string;
+}
+
+export interface RolloutRevision {
+  revision: number;
+  /** ReplicaSet name. */
+  replicaSet: string;
+  images: Record<string, string>;
+  /** kubernetes.io/change-cause of the ReplicaSet, if any. */
+  changeCause?: string;
+  createdAt?: string;
+  /** Replicas currently running in this ReplicaSet. */
+  replicas: number;
+  current: boolean;
+}
+
+export interface PodSummary {
+  name: string;
+  phase: string;
+  ready: boolean;
+  /** e.g. "1/1" */
+  readyContainers: string;
+  restarts: number;
+  createdAt?: string;
+  node?: string;
+  /** Waiting reason of a container not running (CrashLoopBackOff, ImagePullBackOff…). */
+  waitingReason?: string;
+  /** Last termination of a restarted container (OOMKilled, Error…) with exit code. */
+  lastTermination?: { reason?: string; exitCode?: number; finishedAt?: string };
+}
+
+export interface Cluster {
+  /** True when this is the built-in sandbox: everything it produces is labelled SANDBOX. */
+  readonly sandbox: boolean;
+  getDeployment(target: Target): Promise<DeploymentStatus>;
+  rolloutHistory(target: Target): Promise<RolloutRevision[]>;
+  listPods(target: Target): Promise<PodSummary[]>;
+}
