@@ -124,3 +124,61 @@ export function catalogKindOf(schema: z.ZodType): 'service' | 'environment' | un
   }
   return undefined;
 }
+
+/**
+ * A schedule names a command and its arguments; it has no logic of its own.
+ *
+ * @example
+ * export default defineSchedule({
+ *   name: 'weekly-report', cron: '0 9 * * 1', timezone: 'UTC',
+ *   command: 'report weekly', args: {}, postTo: 'reports',
+ * });
+ */
+export interface ScheduleDefinition {
+  name: string;
+  cron: string;
+  /** IANA time zone; UTC when absent. */
+  timezone?: string;
+  command: string;
+  /** Parsed by the command's schema at boot, not at fire time. */
+  args: Record<string, unknown>;
+  /** A channel key from the catalog's `channels`. */
+  postTo?: 'alerts' | 'reports' | 'approvals' | 'incidents';
+  summary?: string;
+}
+
+export function defineSchedule(definition: ScheduleDefinition): ScheduleDefinition {
+  return definition;
+}
+
+/**
+ * An approval policy: data, so `/ops policy <command> <env>` can show which applies and why.
+ *
+ * @example
+ * export default definePolicy({
+ *   name: 'production-two-person',
+ *   appliesTo: { production: true, mutates: true },
+ *   require: { approvals: 1, fromRoles: ['approver'] },
+ *   expiresAfter: '15m',
+ *   schedules: 'preapproved',
+ * });
+ */
+export interface PolicyDefinition {
+  name: string;
+  appliesTo: {
+    production?: boolean;
+    mutates?: boolean;
+    tier?: 'critical' | 'standard';
+    /** Command names this policy is limited to. */
+    commands?: readonly string[];
+    environments?: readonly string[];
+  };
+  require: { approvals: number; fromRoles: readonly Role[] };
+  expiresAfter?: string;
+  schedules: 'preapproved' | 'require-approval';
+  summary?: string;
+}
+
+export function definePolicy(definition: PolicyDefinition): PolicyDefinition {
+  return definition;
+}

@@ -1,0 +1,70 @@
+/**
+ * Roles come from the catalog: user ids, user groups (resolved through the
+ * Directory, cached briefly) and "*" for every full member of the workspace.
+ * Guests, external (Slack Connect) users, bots and deactivated accounts never
+ * hold a role beyond what their own id is listed for — and never "*".
+ */
+import type { Catalog } from '../catalog.js';
+import { ROLES, type Role, type RoleRequirement } from '../define.js';
+
+export interface DirectoryUser {
+  id: string;
+  teamId?: string;
+  isGuest: boolean;
+  isBot: boolean;
+  deleted: boolean;
+}
+
+/** Who is who; Slack's usergroups.users.list and users.info in production. */
+export interface Directory {
+  groupMembers(groupId: string): Promise<readonly string[]>;
+  user(userId: string): Promise<DirectoryUser | undefined>;
+}
+
+/** Roles that satisfy a requirement: admin can do what an operator can; nobody is an approver by implication. */
+const SATISFIES: Record<Role, readonly Role[]> = {
+  viewer: ROLES,
+  operator: ['operator', 'admin'],
+  approver: ['approver'],
+  admin: ['admin'],
+  'break-glass': ['break-glass'],
+};
+
+export async function resolveRoles(
+  catalog: Catalog,
+  directory: Directory,
+  actor: { userId: string; teamId: string },
+): Promise<Role[]> {
+  const roles: Role[] = [];
+  let fullMember: boolean | undefined;
+  const isFullMember = async () => {
+    if (fullMember === undefined) {
+      const user = await directory.user(actor.userId);
+      fullMember = !!user && !user.isGuest && !user.isBot && !user.deleted && (!user.teamId || user.teamId === actor.teamId);
+    }
+    return fullMember;
+  };
+  for (const role of ROLES) {
+    const members = (catalog.roles as Partial<Record<Role, readonly string[]>>)[role] ?? [];
+    for (const member of members) {
+      const holds =
+        member === actor.userId ||
+        (member === '*' && (await isFullMember())) ||
+        (member.startsWith('S') && (await directory.groupMembers(member)).includes(actor.userId) && (await isFullMember()));
+      if (holds) {
+        roles.push(role);
+        break;
+      }
+    }
+  }
+  return roles;
+}
+
+export function requiredRoleFor(requirement: RoleRequirement, production: boolean): Role {
+  if (typeof requirement === 'string') return requirement;
+  return production ? requirement.production : requirement.default;
+}
+
+export function satisfies(roles: readonly Role[], needed: Role): boolean {
+  return SATISFIES[needed].some((r) => roles.includes(r));
+}

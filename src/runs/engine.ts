@@ -1,0 +1,155 @@
+/**
+ * The run pipeline: parse → authorize → plan → approval gate → lock → execute
+ * → audit → notify. Front ends (Slack, console, schedules) hand it a request and
+ * a Replies sink; it never knows which commands exist beyond the registry.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Catalog } from '../catalog.js';
+import { resolveTarget } from '../catalog.js';
+import type { CommandDefinition, CommandInfo, RunContext } from '../define.js';
+import { OpsError } from '../errors.js';
+import type { Cluster } from '../kubernetes/cluster.js';
+import type { Registry } from '../registry/registry.js';
+import type { Db } from '../store/db.js';
+import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
+import { auditRun } from './audit-run.js';
+import { type EngineFlags, usage } from './bind-args.js';
+import { type ParsedRequest, parseRequest } from './parse-request.js';
+import { errorOutcome } from './report-error.js';
+import type { Outcome, Replies } from './outcome.js';
+import { fieldsOf, synopsisOf } from './schema-fields.js';
+import type { Token } from './parse-command-text.js';
+import { type Gate, refuseProductionMutations } from './gates.js';
+
+export interface RunRequest {
+  /** Text after /ops, e.g. "status api-gateway prod". */
+  text: string;
+  actor: { userId: string; teamId: string; kind?: 'user' | 'schedule' };
+  channelId?: string;
+  source: 'slack' | 'console' | 'modal' | 'schedule';
+  /** From the modal: the chosen command and its fields as flag tokens (text is then for the audit only). */
+  form?: { command: string; tokens: Token[] };
+}
+
+export interface EngineMetrics {
+  commandFinished(command: string, outcome: string): void;
+}
+
+export interface EngineDeps {
+  registry: Registry;
+  catalog: Catalog;
+  db: Db;
+  cluster: Cluster;
+  directory: Directory;
+  logger: Logger;
+  metrics?: EngineMetrics;
+  gates?: Gate[];
+  signal?: AbortSignal;
+}
+
+export interface Engine {
+  run(request: RunRequest, replies: Replies): Promise<Outcome>;
+  /** Parse and check only, for the modal's field errors. */
+  parse(request: RunRequest): Promise<ParsedRequest>;
+  deps: EngineDeps;
+}
+
+export const newRunId = () => `r-${randomBytes(5).toString('base64url').toLowerCase().replace(/[-_]/g, 'x')}`;
+
+export function createEngine(deps: EngineDeps): Engine {
+  const gates = deps.gates ?? [refuseProductionMutations];
+
+  async function run(request: RunRequest, replies: Replies): Promise<Outcome> {
+    const runId = newRunId();
+    const log = deps.logger.child({ runId, actor: request.actor.userId, source: request.source });
+    const sandbox = deps.cluster.sandbox;
+    let parsed: ParsedRequest | undefined;
+    let outcome: Outcome;
+    try {
+      parsed = await parseRequest(deps, request);
+      outcome = await execute(runId, request, parsed, replies, log);
+    } catch (error) {
+      outcome = errorOutcome(error, runId, sandbox, log);
+    }
+    await auditRun(deps.db, request, parsed, outcome).catch((error) => log.error({ err: error }, 'audit write failed'));
+    deps.metrics?.commandFinished(parsed?.command.name ?? 'unknown', outcomeLabel(outcome));
+    await replies.send(outcome);
+    return outcome;
+  }
+
+  async function execute(
+    runId: string,
+    request: RunRequest,
+    parsed: ParsedRequest,
+    replies: Replies,
+    log: Logger,
+  ): Promise<Outcome> {
+    const { command, args, env, flags } = parsed;
+    const production = env ? (deps.catalog.environments[env]?.production ?? false) : false;
+    const roles = await resolveRoles(deps.catalog, deps.directory, request.actor);
+    const needed = requiredRoleFor(command.requiredRole, production);
+    if (!satisfies(roles, needed)) {
+      throw new OpsError('forbidden', `You need the ${needed} role to run ${command.name}${env ? ` in ${env}` : ''}.`, {
+        hint: `Your roles: ${roles.join(', ') || 'none'}. An admin can add you under roles.${needed} in the catalog.`,
+      });
+    }
+    const ctx = buildContext(runId, request, roles, replies, log.child({ command: command.name, env }));
+    const sandbox = deps.cluster.sandbox;
+    const base = { runId, sandbox, command: command.name, ...(env ? { env } : {}) };
+    if (command.mutates) {
+      const plan = await (command.plan as NonNullable<CommandDefinition['plan']>)(ctx, args);
+      if (flags.dryRun) return { ...base, kind: 'plan', plan, reason: 'dry-run' };
+      for (const gate of gates) await gate({ command, env, production, plan, flags, request });
+    } else if (flags.dryRun) {
+      throw usage(command, `${command.name} changes nothing, so --dry-run has no plan to show.`);
+    }
+    const result = await command.run(ctx, args);
+    return { ...base, kind: 'result', result, audience: command.mutates ? 'channel' : 'requester' };
+  }
+
+  function buildContext(
+    runId: string,
+    request: RunRequest,
+    roles: RunContext['actor']['roles'],
+    replies: Replies,
+    log: Logger,
+  ): RunContext {
+    const commandInfo = (c: CommandDefinition): CommandInfo => ({
+      name: c.name,
+      summary: c.summary,
+      usage: c.usage,
+      ...(c.whenToUse ? { whenToUse: c.whenToUse } : {}),
+      mutates: c.mutates,
+      synopsis: synopsisOf(fieldsOf(c.args, c.positional)),
+      allowed: satisfies(roles, requiredRoleFor(c.requiredRole, false)),
+    });
+    return {
+      runId,
+      actor: { kind: request.actor.kind ?? 'user', userId: request.actor.userId, teamId: request.actor.teamId, roles },
+      catalog: deps.catalog,
+      log,
+      signal: deps.signal ?? new AbortController().signal,
+      progress: (text) => replies.progress(text),
+      k8s: deps.cluster,
+      target: (service, env) => resolveTarget(deps.catalog, service, env),
+      commands: {
+        list: () => deps.registry.commands.map(commandInfo),
+        get: (name) => {
+          const c = deps.registry.get(name);
+          return c ? commandInfo(c) : undefined;
+        },
+      },
+    };
+  }
+
+  return { run, parse: (request) => parseRequest(deps, request), deps };
+}
+
+function outcomeLabel(outcome: Outcome): string {
+  if (outcome.kind === 'error') return outcome.code;
+  if (outcome.kind === 'plan') return 'planned';
+  return outcome.result.ok === false ? 'failed' : 'succeeded';
+}
+
+export type { EngineFlags };

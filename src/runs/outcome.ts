@@ -1,0 +1,30 @@
+/**
+ * What a run produces, before any front end renders it. Slack turns outcomes
+ * into Block Kit (src/slack/render-outcome.ts), the console into text.
+ */
+import type { CommandResult, Plan } from '../define.js';
+
+interface OutcomeBase {
+  runId: string;
+  /** True when the target is the sandbox cluster: every rendering says SANDBOX. */
+  sandbox: boolean;
+}
+
+export type Outcome =
+  | (OutcomeBase & {
+      kind: 'result';
+      command: string;
+      env?: string;
+      result: CommandResult;
+      /** Read-only answers go to the requester; results of changes to the channel. */
+      audience: 'requester' | 'channel';
+    })
+  | (OutcomeBase & { kind: 'plan'; command: string; env?: string; plan: Plan; reason: 'dry-run' })
+  | (OutcomeBase & { kind: 'error'; code: string; message: string; hint?: string });
+
+/** Where a run talks back to the person who asked: a front end implements it per request. */
+export interface Replies {
+  send(outcome: Outcome): Promise<void>;
+  /** Edit the run's single progress message. */
+  progress(text: string): Promise<void>;
+}

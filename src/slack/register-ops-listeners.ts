@@ -1,0 +1,110 @@
+/**
+ * The /ops slash command, the command modal and its picker. Every interaction
+ * is acknowledged first; slow work continues after the ack, well inside
+ * Slack's 3 seconds.
+ */
+import type { App } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Engine } from '../runs/engine.js';
+import { ArgumentProblems } from '../runs/parse-request.js';
+import { buildCommandModal, fieldErrors, MODAL_CALLBACK, type ModalMetadata, PICK_ACTION, PICK_BLOCK, tokensFromState } from './command-modal.js';
+import { createSlackReplies } from './slack-replies.js';
+
+export interface OpsListenerOptions {
+  engine: Engine;
+  logger: Logger;
+  observeAck?: (kind: string, seconds: number) => void;
+}
+
+export function registerOpsListeners(app: App, options: OpsListenerOptions): void {
+  const { engine, logger } = options;
+  const timer = (kind: string) => {
+    const started = process.hrtime.bigint();
+    return () => options.observeAck?.(kind, Number(process.hrtime.bigint() - started) / 1e9);
+  };
+
+  app.command('/ops', async ({ command, ack, respond, client }) => {
+    const acked = timer('command');
+    const text = command.text.trim();
+    if (!text) {
+      await ack();
+      acked();
+      const view = buildCommandModal(engine.deps.registry.commands, engine.deps.catalog, { channelId: command.channel_id });
+      await client.views.open({ trigger_id: command.trigger_id, view: view as never });
+      return;
+    }
+    await ack();
+    acked();
+    const replies = createSlackReplies({
+      client,
+      catalog: engine.deps.catalog,
+      logger,
+      userId: command.user_id,
+      channelId: command.channel_id,
+      respond: (message) => respond(message as never),
+    });
+    await engine.run(
+      { text, actor: { userId: command.user_id, teamId: command.team_id }, channelId: command.channel_id, source: 'slack' },
+      replies,
+    );
+  });
+
+  app.action({ action_id: PICK_ACTION }, async ({ ack, body, client }) => {
+    const acked = timer('action');
+    await ack();
+    acked();
+    if (body.type !== 'block_actions' || !body.view) return;
+    const meta = JSON.parse(body.view.private_metadata || '{}') as ModalMetadata;
+    const values = body.view.state.values as Parameters<typeof tokensFromState>[0];
+    const picked = values[PICK_BLOCK]?.[PICK_ACTION]?.selected_option?.value;
+    const view = buildCommandModal(engine.deps.registry.commands, engine.deps.catalog, {
+      channelId: meta.channelId,
+      ...(picked ? { command: picked } : {}),
+    });
+    await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: view as never });
+  });
+
+  app.view(MODAL_CALLBACK, async ({ ack, body, view, client }) => {
+    const acked = timer('view');
+    const meta = JSON.parse(view.private_metadata || '{}') as ModalMetadata;
+    const { command, tokens } = tokensFromState(view.state.values as Parameters<typeof tokensFromState>[0]);
+    if (!command) {
+      await ack({ response_action: 'errors', errors: { [PICK_BLOCK]: 'Choose a command.' } });
+      return acked();
+    }
+    if (command !== meta.command) {
+      // The picker changed without its fields being shown yet: show them instead of running.
+      const next = buildCommandModal(engine.deps.registry.commands, engine.deps.catalog, { channelId: meta.channelId, command });
+      await ack({ response_action: 'update', view: next as never });
+      return acked();
+    }
+    const request = {
+      text: [command, ...tokens.map((t) => (t.kind === 'flag' ? `--${t.name}${t.value !== undefined ? `=${t.value}` : ''}` : t.value))].join(' '),
+      form: { command, tokens },
+      actor: { userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
+      channelId: meta.channelId,
+      source: 'modal' as const,
+    };
+    try {
+      await engine.parse(request);
+    } catch (error) {
+      if (error instanceof ArgumentProblems) {
+        const errors = fieldErrors(error.problems);
+        const known = Object.keys(errors).filter((id) => view.blocks.some((b) => b.block_id === id));
+        if (known.length > 0) {
+          await ack({ response_action: 'errors', errors: Object.fromEntries(known.map((id) => [id, errors[id] as string])) });
+          return acked();
+        }
+      }
+    }
+    await ack();
+    acked();
+    const replies = createSlackReplies({ client, catalog: engine.deps.catalog, logger, userId: body.user.id, channelId: meta.channelId });
+    await engine.run(request, replies);
+  });
+
+  app.error(async (error) => {
+    logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+
+}

@@ -1,0 +1,34 @@
+/**
+ * The Directory over Slack's API: user group members (usergroups.users.list)
+ * and account facts (users.info), cached for a minute so a burst of commands
+ * does not become a burst of API calls. A failed lookup fails closed: the
+ * caller gets an error, never a guessed answer.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Directory, DirectoryUser } from '../runs/authorize.js';
+import { TtlCache } from '../runs/ttl-cache.js';
+
+export function createSlackDirectory(client: WebClient, ttlMs = 60_000): Directory {
+  const groups = new TtlCache<readonly string[]>(ttlMs);
+  const users = new TtlCache<DirectoryUser | undefined>(ttlMs);
+  return {
+    groupMembers: (groupId) =>
+      groups.get(groupId, async () => {
+        const response = await client.usergroups.users.list({ usergroup: groupId });
+        return response.users ?? [];
+      }),
+    user: (userId) =>
+      users.get(userId, async () => {
+        const response = await client.users.info({ user: userId });
+        const user = response.user;
+        if (!user?.id) return undefined;
+        return {
+          id: user.id,
+          ...(user.team_id ? { teamId: user.team_id } : {}),
+          isGuest: !!(user.is_restricted || user.is_ultra_restricted),
+          isBot: !!user.is_bot || user.id === 'USLACKBOT',
+          deleted: !!user.deleted,
+        };
+      }),
+  };
+}

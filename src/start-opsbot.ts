@@ -1,0 +1,151 @@
+/**
+ * The composition root: config → logger → store → cluster → registry → engine →
+ * front end → HTTP server. The only place that creates clients; everything else
+ * receives them. Returns a handle so tests can run opsbot exactly as main does.
+ */
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { type Catalog, loadCatalog } from './catalog.js';
+import type { Config } from './config.js';
+import { CONSOLE_TEAM } from './console/console.js';
+import { createConsoleDirectory } from './console/console-directory.js';
+import { createHttpServer } from './http/server.js';
+import { createMetrics } from './http/metrics.js';
+import { openCluster } from './kubernetes/open-cluster.js';
+import { loadRegistry } from './registry/load-registry.js';
+import { createEngine, type Engine } from './runs/engine.js';
+import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
+import { registerOpsListeners } from './slack/register-ops-listeners.js';
+import { createSlackDirectory } from './slack/slack-directory.js';
+import { migrate } from './store/migrate.js';
+import { openDb } from './store/db.js';
+import { appendAudit } from './store/audit.js';
+import { createLogger } from './logger.js';
+
+/** commands/, schedules/ and approvals/ sit beside src/ (in the source tree and in dist/ alike). */
+export const CONTENT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Console front end streams (default: the terminal). */
+  input?: Readable;
+  output?: Writable;
+  /** Tests turn Slack client retries off. */
+  slackRetries?: number;
+  /** Use this catalog instead of reading config.catalogPath. */
+  catalog?: Catalog;
+}
+
+export interface RunningOpsbot {
+  engine: Engine;
+  catalog: Catalog;
+  http: Server;
+  /** HTTP port actually bound (config.port may be 0 in tests). */
+  port: number;
+  slack?: SlackFrontEnd;
+  logger: Logger;
+  /** Resolves when the console session ends (console mode only). */
+  consoleDone?: Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startOpsbot(config: Config, options: StartOptions = {}): Promise<RunningOpsbot> {
+  const logger = options.logger ?? createLogger(config);
+  for (const warning of config.warnings) logger.warn(warning);
+  const catalog = options.catalog ?? loadCatalog(config.catalogPath);
+  const registry = await loadRegistry(CONTENT_ROOT);
+  const db = await openDb({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
+  const closers: Array<() => Promise<void>> = [() => db.close()];
+  try {
+    await migrate(db);
+    const cluster = await openCluster(config, catalog, logger);
+    closers.unshift(cluster.close);
+    const metrics = createMetrics();
+    const abort = new AbortController();
+    closers.unshift(async () => abort.abort());
+
+    let slack: SlackFrontEnd | undefined;
+    const directoryFor = (s?: SlackFrontEnd) => (s ? createSlackDirectory(s.client) : createConsoleDirectory(CONSOLE_TEAM));
+    const engineDeps = { registry, catalog, db, cluster: cluster.cluster, logger, metrics, signal: abort.signal };
+    let engine: Engine;
+    if (config.frontEnd === 'console') {
+      engine = createEngine({ ...engineDeps, directory: directoryFor() });
+    } else {
+      slack = createSlackFrontEnd({
+        logger,
+        botToken: config.slackBotToken,
+        ...(config.frontEnd === 'http' ? { signingSecret: config.slackSigningSecret } : { appToken: config.slackAppToken }),
+        slackApiUrl: config.slackApiUrl,
+        ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
+      });
+      engine = createEngine({ ...engineDeps, directory: directoryFor(slack) });
+      registerOpsListeners(slack.app, { engine, logger, observeAck: metrics.observeAck });
+      await slack.app.init();
+    }
+
+    let slackConnected = config.frontEnd !== 'socket';
+    const http = createHttpServer({
+      logger,
+      ready: async () => {
+        const store = await db.ping().then(() => 'ok', (e: Error) => `failing: ${e.message}`);
+        const slackState = slackConnected ? 'ok' : 'not connected';
+        return { ok: store === 'ok' && slackConnected, checks: { store, slack: slackState } };
+      },
+      metrics: () => metrics.render(),
+      ...(slack?.httpReceiver && config.frontEnd === 'http'
+        ? {
+            slack: {
+              signingSecret: config.slackSigningSecret,
+              listener: slack.httpReceiver.requestListener,
+              onRejected: (reason) => {
+                void appendAudit(db, { actor: 'unknown', kind: 'slack.signature_invalid', payload: { reason } }).catch(
+                  (error) => logger.error({ err: error }, 'audit write failed'),
+                );
+              },
+            },
+          }
+        : {}),
+    });
+    closers.unshift(() => new Promise<void>((resolve) => http.close(() => resolve())));
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, resolve);
+    });
+    const address = http.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+
+    if (slack?.socketReceiver) {
+      await slack.app.start();
+      slackConnected = true;
+      closers.unshift(async () => {
+        await (slack as SlackFrontEnd).app.stop();
+      });
+    }
+    logger.info({ frontEnd: config.frontEnd, port, store: db.describe(), sandbox: cluster.cluster.sandbox }, 'opsbot started');
+
+    let consoleDone: Promise<void> | undefined;
+    if (config.frontEnd === 'console') {
+      const { runConsole } = await import('./console/console.js');
+      consoleDone = runConsole({ engine, catalog, input: options.input ?? process.stdin, output: options.output ?? process.stdout });
+    }
+    return {
+      engine,
+      catalog,
+      http,
+      port,
+      logger,
+      ...(slack ? { slack } : {}),
+      ...(consoleDone ? { consoleDone } : {}),
+      close: async () => {
+        for (const close of closers) await close().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await close().catch(() => {});
+    throw error;
+  }
+}
+
