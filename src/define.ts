@@ -13,8 +13,9 @@
  *   async run(ctx, a) { … },
  * });
  */
-import { z } from 'zod';
+
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Catalog } from './catalog.js';
 import type { Cluster, Target } from './kubernetes/cluster.js';
 

@@ -5,25 +5,25 @@
  */
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { type Catalog, loadCatalog } from './catalog.js';
 import type { Config } from './config.js';
 import { CONSOLE_TEAM } from './console/console.js';
 import { createConsoleDirectory } from './console/console-directory.js';
-import { createHttpServer } from './http/server.js';
 import { createMetrics } from './http/metrics.js';
+import { createHttpServer } from './http/server.js';
 import { openCluster } from './kubernetes/open-cluster.js';
+import { createLogger } from './logger.js';
 import { loadRegistry } from './registry/load-registry.js';
 import { createEngine, type Engine } from './runs/engine.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
 import { registerOpsListeners } from './slack/register-ops-listeners.js';
 import { createSlackDirectory } from './slack/slack-directory.js';
-import { migrate } from './store/migrate.js';
-import { openDb } from './store/db.js';
 import { appendAudit } from './store/audit.js';
-import { createLogger } from './logger.js';
+import { openDb } from './store/db.js';
+import { migrate } from './store/migrate.js';
 
 /** commands/, schedules/ and approvals/ sit beside src/ (in the source tree and in dist/ alike). */
 export const CONTENT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,7 +57,10 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
   for (const warning of config.warnings) logger.warn(warning);
   const catalog = options.catalog ?? loadCatalog(config.catalogPath);
   const registry = await loadRegistry(CONTENT_ROOT);
-  const db = await openDb({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
+  const db = await openDb({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    dataDir: config.dataDir,
+  });
   const closers: Array<() => Promise<void>> = [() => db.close()];
   try {
     await migrate(db);
@@ -68,7 +71,8 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     closers.unshift(async () => abort.abort());
 
     let slack: SlackFrontEnd | undefined;
-    const directoryFor = (s?: SlackFrontEnd) => (s ? createSlackDirectory(s.client) : createConsoleDirectory(CONSOLE_TEAM));
+    const directoryFor = (s?: SlackFrontEnd) =>
+      s ? createSlackDirectory(s.client) : createConsoleDirectory(CONSOLE_TEAM);
     const engineDeps = { registry, catalog, db, cluster: cluster.cluster, logger, metrics, signal: abort.signal };
     let engine: Engine;
     if (config.frontEnd === 'console') {
@@ -77,7 +81,9 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       slack = createSlackFrontEnd({
         logger,
         botToken: config.slackBotToken,
-        ...(config.frontEnd === 'http' ? { signingSecret: config.slackSigningSecret } : { appToken: config.slackAppToken }),
+        ...(config.frontEnd === 'http'
+          ? { signingSecret: config.slackSigningSecret }
+          : { appToken: config.slackAppToken }),
         slackApiUrl: config.slackApiUrl,
         ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
       });
@@ -90,7 +96,10 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     const http = createHttpServer({
       logger,
       ready: async () => {
-        const store = await db.ping().then(() => 'ok', (e: Error) => `failing: ${e.message}`);
+        const store = await db.ping().then(
+          () => 'ok',
+          (e: Error) => `failing: ${e.message}`,
+        );
         const slackState = slackConnected ? 'ok' : 'not connected';
         return { ok: store === 'ok' && slackConnected, checks: { store, slack: slackState } };
       },
@@ -124,12 +133,20 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
         await (slack as SlackFrontEnd).app.stop();
       });
     }
-    logger.info({ frontEnd: config.frontEnd, port, store: db.describe(), sandbox: cluster.cluster.sandbox }, 'opsbot started');
+    logger.info(
+      { frontEnd: config.frontEnd, port, store: db.describe(), sandbox: cluster.cluster.sandbox },
+      'opsbot started',
+    );
 
     let consoleDone: Promise<void> | undefined;
     if (config.frontEnd === 'console') {
       const { runConsole } = await import('./console/console.js');
-      consoleDone = runConsole({ engine, catalog, input: options.input ?? process.stdin, output: options.output ?? process.stdout });
+      consoleDone = runConsole({
+        engine,
+        catalog,
+        input: options.input ?? process.stdin,
+        output: options.output ?? process.stdout,
+      });
     }
     return {
       engine,
@@ -140,7 +157,8 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       ...(slack ? { slack } : {}),
       ...(consoleDone ? { consoleDone } : {}),
       close: async () => {
-        for (const close of closers) await close().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+        for (const close of closers)
+          await close().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
       },
     };
   } catch (error) {
@@ -148,4 +166,3 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     throw error;
   }
 }
-

@@ -42,7 +42,9 @@ export async function runConsole({ engine, catalog, input, output }: ConsoleOpti
   const rl = createInterface({ input, output, terminal: false });
   const prompt = () => output.write(`${nameOf(catalog, userId)}> `);
   const people = Object.keys(catalog.people ?? {});
-  write(`You are ${nameOf(catalog, userId)}. Type /ops help, ":as <${people.join('|') || 'U…'}>" to switch user, ":quit" to leave.`);
+  write(
+    `You are ${nameOf(catalog, userId)}. Type /ops help, ":as <${people.join('|') || 'U…'}>" to switch user, ":quit" to leave.`,
+  );
   prompt();
   for await (const raw of rl) {
     const line = raw.trim();
@@ -51,12 +53,19 @@ export async function runConsole({ engine, catalog, input, output }: ConsoleOpti
       const who = line.slice(3).trim();
       const id = resolveUser(catalog, who);
       if (id) userId = id;
-      write(id ? `You are now ${nameOf(catalog, id)} (${id}).` : `No person "${who}" in the catalog's people; known: ${people.join(', ')}. A user id (U…) works too.`);
+      write(
+        id
+          ? `You are now ${nameOf(catalog, id)} (${id}).`
+          : `No person "${who}" in the catalog's people; known: ${people.join(', ')}. A user id (U…) works too.`,
+      );
     } else if (line === ':who') {
       write(`You are ${nameOf(catalog, userId)} (${userId}).`);
     } else if (line) {
       const text = line.replace(/^\/ops\b\s*/, '');
-      await engine.run({ text, actor: { userId, teamId: CONSOLE_TEAM }, channelId: CONSOLE_CHANNEL, source: 'console' }, replies);
+      await engine.run(
+        { text, actor: { userId, teamId: CONSOLE_TEAM }, channelId: CONSOLE_CHANNEL, source: 'console' },
+        replies,
+      );
     }
     prompt();
   }

@@ -61,12 +61,18 @@ export function createHttpServer(options: HttpServerOptions): Server {
   async function slackEvent(req: IncomingMessage, res: ServerResponse, slack: NonNullable<HttpServerOptions['slack']>) {
     const body = await readBody(req);
     if (!body) return send(res, 413, 'request too large');
-    const isSslCheck = req.headers['content-type'] === 'application/x-www-form-urlencoded' && /(^|&)ssl_check=1(&|$)/.test(body.toString());
+    const isSslCheck =
+      req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+      /(^|&)ssl_check=1(&|$)/.test(body.toString());
     if (!isSslCheck) {
-      const verdict = verifySlackRequest(slack.signingSecret, {
-        signature: req.headers['x-slack-signature'] as string | undefined,
-        timestamp: req.headers['x-slack-request-timestamp'] as string | undefined,
-      }, body);
+      const verdict = verifySlackRequest(
+        slack.signingSecret,
+        {
+          signature: req.headers['x-slack-signature'] as string | undefined,
+          timestamp: req.headers['x-slack-request-timestamp'] as string | undefined,
+        },
+        body,
+      );
       if (!verdict.ok) {
         logger.warn({ reason: verdict.reason, ip: req.socket.remoteAddress }, 'refused a Slack request');
         slack.onRejected?.(verdict.reason, req);

@@ -10,10 +10,10 @@ import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import type { CommandDefinition, PolicyDefinition, ScheduleDefinition } from '../define.js';
 import { OpsError } from '../errors.js';
-import { commandShape, policyShape, scheduleShape } from './validate-definitions.js';
-import { createRegistry, type Registry } from './registry.js';
 import { bindArgs } from '../runs/bind-args.js';
 import { parseCommandText } from '../runs/parse-command-text.js';
+import { createRegistry, type Registry } from './registry.js';
+import { commandShape, policyShape, scheduleShape } from './validate-definitions.js';
 
 const CONTENT_FILE = /^(?!.*\.d\.ts$)(?!.*\.test\.[jt]s$)[^.].*\.(ts|js|mjs)$/;
 
@@ -80,7 +80,8 @@ export async function loadRegistry(contentRoot: string): Promise<Registry> {
         problems.push(`${file}: arguments do not fit "${schedule.command}": ${(error as Error).message}`);
       }
     }
-    if (schedules.some((s) => s.name === schedule.name)) problems.push(`${file}: duplicate schedule "${schedule.name}".`);
+    if (schedules.some((s) => s.name === schedule.name))
+      problems.push(`${file}: duplicate schedule "${schedule.name}".`);
     schedules.push(schedule);
   }
 

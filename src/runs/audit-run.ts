@@ -1,12 +1,18 @@
 /** Every request writes an audit row: who asked what, where, and how it ended. */
-import type { Db } from '../store/db.js';
+
 import { appendAudit } from '../store/audit.js';
+import type { Db } from '../store/db.js';
 import type { Outcome } from './outcome.js';
 import type { ParsedRequest } from './parse-request.js';
 
 export async function auditRun(
   db: Db,
-  request: { text: string; actor: { userId: string; teamId: string; kind?: string }; channelId?: string; source: string },
+  request: {
+    text: string;
+    actor: { userId: string; teamId: string; kind?: string };
+    channelId?: string;
+    source: string;
+  },
   parsed: ParsedRequest | undefined,
   outcome: Outcome,
 ): Promise<void> {

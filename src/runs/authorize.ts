@@ -40,7 +40,8 @@ export async function resolveRoles(
   const isFullMember = async () => {
     if (fullMember === undefined) {
       const user = await directory.user(actor.userId);
-      fullMember = !!user && !user.isGuest && !user.isBot && !user.deleted && (!user.teamId || user.teamId === actor.teamId);
+      fullMember =
+        !!user && !user.isGuest && !user.isBot && !user.deleted && (!user.teamId || user.teamId === actor.teamId);
     }
     return fullMember;
   };
@@ -50,7 +51,9 @@ export async function resolveRoles(
       const holds =
         member === actor.userId ||
         (member === '*' && (await isFullMember())) ||
-        (member.startsWith('S') && (await directory.groupMembers(member)).includes(actor.userId) && (await isFullMember()));
+        (member.startsWith('S') &&
+          (await directory.groupMembers(member)).includes(actor.userId) &&
+          (await isFullMember()));
       if (holds) {
         roles.push(role);
         break;

@@ -12,15 +12,15 @@ import { OpsError } from '../errors.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import type { Registry } from '../registry/registry.js';
 import type { Db } from '../store/db.js';
-import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
 import { auditRun } from './audit-run.js';
+import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
 import { type EngineFlags, usage } from './bind-args.js';
+import { type Gate, refuseProductionMutations } from './gates.js';
+import type { Outcome, Replies } from './outcome.js';
+import type { Token } from './parse-command-text.js';
 import { type ParsedRequest, parseRequest } from './parse-request.js';
 import { errorOutcome } from './report-error.js';
-import type { Outcome, Replies } from './outcome.js';
 import { fieldsOf, synopsisOf } from './schema-fields.js';
-import type { Token } from './parse-command-text.js';
-import { type Gate, refuseProductionMutations } from './gates.js';
 
 export interface RunRequest {
   /** Text after /ops, e.g. "status api-gateway prod". */

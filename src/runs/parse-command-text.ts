@@ -58,7 +58,9 @@ export function parseCommandText(input: string): ParsedText {
   const tokens = raw.map(({ value, quoted: wasQuoted }): Token => {
     const flag = wasQuoted ? null : (FLAG.exec(value) ?? DASHED_FLAG.exec(value));
     if (!flag?.[1]) return { kind: 'word', value };
-    return flag[2] === undefined ? { kind: 'flag', name: flag[1].toLowerCase() } : { kind: 'flag', name: flag[1].toLowerCase(), value: flag[2] };
+    return flag[2] === undefined
+      ? { kind: 'flag', name: flag[1].toLowerCase() }
+      : { kind: 'flag', name: flag[1].toLowerCase(), value: flag[2] };
   });
   return problem ? { tokens, problem } : { tokens };
 }

@@ -2,11 +2,12 @@
  * Text → command, checked arguments and engine flags. Unknown verbs get
  * "did you mean"; a bare group word ("db") shows that group's help.
  */
+
+import type { Catalog } from '../catalog.js';
 import type { CommandDefinition } from '../define.js';
 import { OpsError } from '../errors.js';
-import { suggest } from '../suggest.js';
 import type { Registry } from '../registry/registry.js';
-import type { Catalog } from '../catalog.js';
+import { suggest } from '../suggest.js';
 import { bindArgs, type EngineFlags, usage } from './bind-args.js';
 import { checkArgs } from './check-args.js';
 import { parseCommandText, type Token } from './parse-command-text.js';
@@ -28,7 +29,9 @@ function findCommand(registry: Registry, tokens: Token[]): { command: CommandDef
   if (words.length === 0) {
     const help = registry.get('help');
     if (help && tokens.length === 0) return { command: help, rest: [] };
-    throw new OpsError('usage', 'Start with a command, e.g. /ops status api-gateway prod.', { hint: 'Type /ops help to see every command.' });
+    throw new OpsError('usage', 'Start with a command, e.g. /ops status api-gateway prod.', {
+      hint: 'Type /ops help to see every command.',
+    });
   }
   const match = registry.match(words);
   if (match) return { command: match.command, rest: tokens.slice(match.consumed) };
@@ -72,7 +75,9 @@ export async function parseRequest(
   deps: { registry: Registry; catalog: Catalog },
   request: { text: string; form?: { command: string; tokens: Token[] } },
 ): Promise<ParsedRequest> {
-  const { command, rest } = request.form ? fromForm(deps.registry, request.form) : fromText(deps.registry, request.text);
+  const { command, rest } = request.form
+    ? fromForm(deps.registry, request.form)
+    : fromText(deps.registry, request.text);
   const { values, flags } = bindArgs(command, rest);
   const checked = checkArgs(command, values, deps.catalog);
   if (!checked.ok) throw new ArgumentProblems(command, checked.problems);

@@ -14,10 +14,22 @@ const SLACK_SETTINGS: Record<string, string> = {
   missing_scope: 'The Slack app lacks a scope: reinstall it from slack-app-manifest.yaml.',
 };
 
-export function errorOutcome(error: unknown, runId: string, sandbox: boolean, log: Logger): Outcome & { kind: 'error' } {
+export function errorOutcome(
+  error: unknown,
+  runId: string,
+  sandbox: boolean,
+  log: Logger,
+): Outcome & { kind: 'error' } {
   if (isOpsError(error)) {
     log.info({ code: error.code, err: error.message }, 'run refused');
-    return { kind: 'error', runId, sandbox, code: error.code, message: error.userMessage, ...(error.hint ? { hint: error.hint } : {}) };
+    return {
+      kind: 'error',
+      runId,
+      sandbox,
+      code: error.code,
+      message: error.userMessage,
+      ...(error.hint ? { hint: error.hint } : {}),
+    };
   }
   const slackCode = (error as { data?: { error?: string } })?.data?.error;
   if (slackCode && SLACK_SETTINGS[slackCode]) {

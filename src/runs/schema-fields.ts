@@ -90,4 +90,3 @@ export function synopsisOf(fields: FieldInfo[]): string {
   });
   return parts.join(' ');
 }
-

@@ -31,7 +31,11 @@ function picker(commands: readonly CommandDefinition[], selected?: string): Bloc
     placeholder: plain('Choose a command'),
     options: commands.slice(0, 100).map((c) => option(c.name, `${c.name} — ${c.summary}`)),
   };
-  if (selected) element.initial_option = option(selected, `${selected} — ${commands.find((c) => c.name === selected)?.summary ?? ''}`);
+  if (selected)
+    element.initial_option = option(
+      selected,
+      `${selected} — ${commands.find((c) => c.name === selected)?.summary ?? ''}`,
+    );
   return { type: 'input', block_id: PICK_BLOCK, dispatch_action: true, label: plain('Command'), element };
 }
 
@@ -96,7 +100,18 @@ export function buildCommandModal(
   };
 }
 
-type StateValues = Record<string, Record<string, { type: string; value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>;
+type StateValues = Record<
+  string,
+  Record<
+    string,
+    {
+      type: string;
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_options?: Array<{ value: string }>;
+    }
+  >
+>;
 
 /** Reads the submitted fields as flag tokens, so the modal binds exactly like typed text. */
 export function tokensFromState(values: StateValues): { command?: string; tokens: Token[] } {

@@ -34,7 +34,11 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
   const log = boltLogger(logger);
   const httpReceiver = options.appToken
     ? undefined
-    : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', logger: log, unhandledRequestTimeoutMillis: 2_500 });
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret ?? '',
+        logger: log,
+        unhandledRequestTimeoutMillis: 2_500,
+      });
   const socketReceiver = options.appToken
     ? new SocketModeReceiver({ appToken: options.appToken, logger: log, installerOptions: { clientOptions } })
     : undefined;
@@ -45,5 +49,10 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
     logger: log,
     deferInitialization: true,
   });
-  return { app, client: app.client, ...(httpReceiver ? { httpReceiver } : {}), ...(socketReceiver ? { socketReceiver } : {}) };
+  return {
+    app,
+    client: app.client,
+    ...(httpReceiver ? { httpReceiver } : {}),
+    ...(socketReceiver ? { socketReceiver } : {}),
+  };
 }

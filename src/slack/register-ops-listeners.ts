@@ -7,7 +7,15 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Engine } from '../runs/engine.js';
 import { ArgumentProblems } from '../runs/parse-request.js';
-import { buildCommandModal, fieldErrors, MODAL_CALLBACK, type ModalMetadata, PICK_ACTION, PICK_BLOCK, tokensFromState } from './command-modal.js';
+import {
+  buildCommandModal,
+  fieldErrors,
+  MODAL_CALLBACK,
+  type ModalMetadata,
+  PICK_ACTION,
+  PICK_BLOCK,
+  tokensFromState,
+} from './command-modal.js';
 import { createSlackReplies } from './slack-replies.js';
 
 export interface OpsListenerOptions {
@@ -29,7 +37,9 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
     if (!text) {
       await ack();
       acked();
-      const view = buildCommandModal(engine.deps.registry.commands, engine.deps.catalog, { channelId: command.channel_id });
+      const view = buildCommandModal(engine.deps.registry.commands, engine.deps.catalog, {
+        channelId: command.channel_id,
+      });
       await client.views.open({ trigger_id: command.trigger_id, view: view as never });
       return;
     }
@@ -44,7 +54,12 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
       respond: (message) => respond(message as never),
     });
     await engine.run(
-      { text, actor: { userId: command.user_id, teamId: command.team_id }, channelId: command.channel_id, source: 'slack' },
+      {
+        text,
+        actor: { userId: command.user_id, teamId: command.team_id },
+        channelId: command.channel_id,
+        source: 'slack',
+      },
       replies,
     );
   });
@@ -74,12 +89,20 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
     }
     if (command !== meta.command) {
       // The picker changed without its fields being shown yet: show them instead of running.
-      const next = buildCommandModal(engine.deps.registry.commands, engine.deps.catalog, { channelId: meta.channelId, command });
+      const next = buildCommandModal(engine.deps.registry.commands, engine.deps.catalog, {
+        channelId: meta.channelId,
+        command,
+      });
       await ack({ response_action: 'update', view: next as never });
       return acked();
     }
     const request = {
-      text: [command, ...tokens.map((t) => (t.kind === 'flag' ? `--${t.name}${t.value !== undefined ? `=${t.value}` : ''}` : t.value))].join(' '),
+      text: [
+        command,
+        ...tokens.map((t) =>
+          t.kind === 'flag' ? `--${t.name}${t.value !== undefined ? `=${t.value}` : ''}` : t.value,
+        ),
+      ].join(' '),
       form: { command, tokens },
       actor: { userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
       channelId: meta.channelId,
@@ -92,19 +115,27 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
         const errors = fieldErrors(error.problems);
         const known = Object.keys(errors).filter((id) => view.blocks.some((b) => b.block_id === id));
         if (known.length > 0) {
-          await ack({ response_action: 'errors', errors: Object.fromEntries(known.map((id) => [id, errors[id] as string])) });
+          await ack({
+            response_action: 'errors',
+            errors: Object.fromEntries(known.map((id) => [id, errors[id] as string])),
+          });
           return acked();
         }
       }
     }
     await ack();
     acked();
-    const replies = createSlackReplies({ client, catalog: engine.deps.catalog, logger, userId: body.user.id, channelId: meta.channelId });
+    const replies = createSlackReplies({
+      client,
+      catalog: engine.deps.catalog,
+      logger,
+      userId: body.user.id,
+      channelId: meta.channelId,
+    });
     await engine.run(request, replies);
   });
 
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-
 }

@@ -26,7 +26,10 @@ describe('parseCommandText', () => {
   });
 
   it('keeps quoted strings together, with straight or curly quotes', () => {
-    expect(words('rollback api prod --reason "checkout is down"')[4]).toEqual({ kind: 'word', value: 'checkout is down' });
+    expect(words('rollback api prod --reason "checkout is down"')[4]).toEqual({
+      kind: 'word',
+      value: 'checkout is down',
+    });
     expect(words('note “slack turned these curly”')[1]).toEqual({ kind: 'word', value: 'slack turned these curly' });
     expect(words("note 'single quoted'")[1]).toEqual({ kind: 'word', value: 'single quoted' });
     expect(words('x --reason="a b"')[1]).toEqual({ kind: 'flag', name: 'reason', value: 'a b' });
