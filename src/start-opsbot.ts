@@ -14,7 +14,7 @@ import { CONSOLE_TEAM } from './console/console.js';
 import { createConsoleDirectory } from './console/console-directory.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
-import { openCluster } from './kubernetes/open-cluster.js';
+import { type OpenCluster, openCluster } from './kubernetes/open-cluster.js';
 import { createLogger } from './logger.js';
 import { loadRegistry } from './registry/load-registry.js';
 import { createEngine, type Engine } from './runs/engine.js';
@@ -22,7 +22,7 @@ import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-fr
 import { registerOpsListeners } from './slack/register-ops-listeners.js';
 import { createSlackDirectory } from './slack/slack-directory.js';
 import { appendAudit } from './store/audit.js';
-import { openDb } from './store/db.js';
+import { type Db, openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 
 /** commands/, schedules/ and approvals/ sit beside src/ (in the source tree and in dist/ alike). */
@@ -37,6 +37,8 @@ export interface StartOptions {
   slackRetries?: number;
   /** Use this catalog instead of reading config.catalogPath. */
   catalog?: Catalog;
+  /** Use this open store (tests: a schema of their own); the caller closes it. */
+  db?: Db;
 }
 
 export interface RunningOpsbot {
@@ -46,6 +48,8 @@ export interface RunningOpsbot {
   /** HTTP port actually bound (config.port may be 0 in tests). */
   port: number;
   slack?: SlackFrontEnd;
+  /** The sandbox cluster's fake API servers, when opsbot runs on the sandbox. */
+  sandbox?: OpenCluster['sandbox'];
   logger: Logger;
   /** Resolves when the console session ends (console mode only). */
   consoleDone?: Promise<void>;
@@ -57,15 +61,21 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
   for (const warning of config.warnings) logger.warn(warning);
   const catalog = options.catalog ?? loadCatalog(config.catalogPath);
   const registry = await loadRegistry(CONTENT_ROOT);
-  const db = await openDb({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    dataDir: config.dataDir,
-  });
-  const closers: Array<() => Promise<void>> = [() => db.close()];
+  const db =
+    options.db ??
+    (await openDb({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir }));
+  const closers: Array<() => Promise<void>> = options.db ? [] : [() => db.close()];
   try {
-    await migrate(db);
+    const { applied, unknown } = await migrate(db);
+    if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+    if (unknown.length > 0) {
+      logger.warn(
+        { versions: unknown },
+        'the database has migrations this opsbot does not know: a newer opsbot migrated it',
+      );
+    }
     const cluster = await openCluster(config, catalog, logger);
-    closers.unshift(cluster.close);
+    closers.unshift(() => cluster.close());
     const metrics = createMetrics();
     const abort = new AbortController();
     closers.unshift(async () => abort.abort());
@@ -155,6 +165,7 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       port,
       logger,
       ...(slack ? { slack } : {}),
+      ...(cluster.sandbox ? { sandbox: cluster.sandbox } : {}),
       ...(consoleDone ? { consoleDone } : {}),
       close: async () => {
         for (const close of closers)

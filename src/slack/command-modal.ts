@@ -40,7 +40,7 @@ function picker(commands: readonly CommandDefinition[], selected?: string): Bloc
 }
 
 function fieldElement(field: FieldInfo, catalog: Catalog): Record<string, unknown> {
-  const action_id = 'value';
+  const action_id = field.key;
   const choices =
     field.catalog === 'service'
       ? Object.keys(catalog.services)
@@ -78,14 +78,14 @@ export function buildCommandModal(
         block_id: DRY_RUN_BLOCK,
         optional: true,
         label: plain('Dry run'),
-        element: { type: 'checkboxes', action_id: 'value', options: [option('true', 'Only show the plan')] },
+        element: { type: 'checkboxes', action_id: 'dry-run', options: [option('true', 'Only show the plan')] },
       });
       blocks.push({
         type: 'input',
         block_id: REASON_BLOCK,
         optional: true,
         label: plain('Reason'),
-        element: { type: 'plain_text_input', action_id: 'value', max_length: 500 },
+        element: { type: 'plain_text_input', action_id: 'reason', max_length: 500 },
       });
     }
   }
@@ -120,7 +120,8 @@ export function tokensFromState(values: StateValues): { command?: string; tokens
   for (const [blockId, actions] of Object.entries(values)) {
     if (!blockId.startsWith(FIELD_BLOCK) && !blockId.startsWith('flag:')) continue;
     const name = blockId.startsWith(FIELD_BLOCK) ? blockId.slice(FIELD_BLOCK.length) : blockId.slice('flag:'.length);
-    const input = actions.value;
+    // One element per input block; its action_id is the argument's key.
+    const input = Object.values(actions)[0];
     if (!input) continue;
     const flag = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     if (input.type === 'checkboxes') {

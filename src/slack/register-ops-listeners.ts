@@ -64,14 +64,13 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
     );
   });
 
-  app.action({ action_id: PICK_ACTION }, async ({ ack, body, client }) => {
+  app.action({ action_id: PICK_ACTION }, async ({ ack, body, action, client }) => {
     const acked = timer('action');
     await ack();
     acked();
     if (body.type !== 'block_actions' || !body.view) return;
     const meta = JSON.parse(body.view.private_metadata || '{}') as ModalMetadata;
-    const values = body.view.state.values as Parameters<typeof tokensFromState>[0];
-    const picked = values[PICK_BLOCK]?.[PICK_ACTION]?.selected_option?.value;
+    const picked = action.type === 'static_select' ? action.selected_option?.value : undefined;
     const view = buildCommandModal(engine.deps.registry.commands, engine.deps.catalog, {
       channelId: meta.channelId,
       ...(picked ? { command: picked } : {}),
