@@ -46,3 +46,22 @@ export async function auditRun(
     },
   });
 }
+
+/** Before a change runs: if the process dies mid-way, the trail still shows it started. */
+export async function auditStart(
+  db: Db,
+  request: { text: string; actor: { userId: string; teamId: string }; source: string },
+  parsed: ParsedRequest,
+  runId: string,
+): Promise<void> {
+  await appendAudit(db, {
+    actor: request.actor.userId,
+    teamId: request.actor.teamId,
+    kind: 'command.started',
+    command: parsed.command.name,
+    environment: parsed.env ?? null,
+    target: parsed.service ?? null,
+    requestId: runId,
+    payload: { text: request.text, source: request.source, args: parsed.args },
+  });
+}

@@ -12,7 +12,7 @@ import { OpsError } from '../errors.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import type { Registry } from '../registry/registry.js';
 import type { Db } from '../store/db.js';
-import { auditRun } from './audit-run.js';
+import { auditRun, auditStart } from './audit-run.js';
 import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
 import { type EngineFlags, usage } from './bind-args.js';
 import { type Gate, refuseProductionMutations } from './gates.js';
@@ -104,6 +104,7 @@ export function createEngine(deps: EngineDeps): Engine {
     } else if (flags.dryRun) {
       throw usage(command, `${command.name} changes nothing, so --dry-run has no plan to show.`);
     }
+    if (command.mutates) await auditStart(deps.db, request, parsed, runId);
     const result = await command.run(ctx, args);
     return { ...base, kind: 'result', result, audience: command.mutates ? 'channel' : 'requester' };
   }

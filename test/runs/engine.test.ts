@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { loadCatalog } from '../../src/catalog.js';
+import { arg, defineCommand } from '../../src/define.js';
+import { createKubeCluster } from '../../src/kubernetes/kube-cluster.js';
+import { type Sandbox, sandboxEnvironments, startSandbox } from '../../src/kubernetes/sandbox.js';
+import { createRegistry } from '../../src/registry/registry.js';
+import type { Directory } from '../../src/runs/authorize.js';
+import { createEngine, type Engine } from '../../src/runs/engine.js';
+import type { Outcome } from '../../src/runs/outcome.js';
+import { listAudit } from '../../src/store/audit.js';
+import { collectLogs } from '../support/collect-logs.js';
+import { createTestDb, type TestDb } from '../support/test-db.js';
+
+// A mutating command that only records that it ran: the engine's gates are what is under test.
+const ran: string[] = [];
+const bump = defineCommand({
+  name: 'bump',
+  summary: 'Bump a counter.',
+  usage: ['bump api-gateway dev'],
+  args: z.object({ service: arg.service(), env: arg.env() }),
+  mutates: true,
+  requiredRole: 'operator',
+  plan: async (_ctx, a) => ({
+    summary: `bump ${a.service} in ${a.env}`,
+    changes: [{ what: 'counter', from: '1', to: '2' }],
+  }),
+  run: async (ctx, a) => {
+    ran.push(`${a.service}/${a.env}/${ctx.actor.userId}`);
+    return { summary: `bumped ${a.service}` };
+  },
+});
+const crash = defineCommand({
+  name: 'crash',
+  summary: 'Fails unexpectedly.',
+  usage: ['crash'],
+  args: z.object({}),
+  mutates: false,
+  requiredRole: 'viewer',
+  run: async () => {
+    throw new Error('socket hang up at 10.0.0.7 with token xoxb-123');
+  },
+});
+
+const directory: Directory = {
+  groupMembers: async () => [],
+  user: async (id) => ({ id, teamId: 'T1', isGuest: false, isBot: false, deleted: false }),
+};
+
+let testDb: TestDb;
+let sandbox: Sandbox;
+let engine: Engine;
+const logs = collectLogs();
+
+async function run(text: string, userId = 'U0ALICE'): Promise<Outcome> {
+  const sent: Outcome[] = [];
+  await engine.run(
+    { text, actor: { userId, teamId: 'T1' }, source: 'console' },
+    { send: async (o) => void sent.push(o), progress: async () => {} },
+  );
+  return sent[0] as Outcome;
+}
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+  const catalog = loadCatalog('catalog.yaml');
+  sandbox = await startSandbox(sandboxEnvironments(catalog));
+  engine = createEngine({
+    registry: createRegistry([bump, crash], [], []),
+    catalog,
+    db: testDb.db,
+    cluster: createKubeCluster({ kubeConfig: sandbox.kubeConfig, sandbox: true }),
+    directory,
+    logger: logs.logger,
+  });
+});
+afterAll(async () => {
+  await sandbox?.close();
+  await testDb?.close();
+});
+
+describe('the run pipeline', () => {
+  it('runs a change outside production and audits its start and end', async () => {
+    const outcome = await run('bump api-gateway dev');
+    expect(outcome).toMatchObject({ kind: 'result', audience: 'channel', result: { summary: 'bumped api-gateway' } });
+    expect(ran).toContain('api-gateway/dev/U0ALICE');
+    const trail = await listAudit(testDb.db, { requestId: outcome.runId, limit: 10 });
+    expect(trail.map((e) => e.kind).sort()).toEqual(['command.started', 'command.succeeded']);
+  });
+
+  it('refuses a change in production and never runs it', async () => {
+    ran.length = 0;
+    const outcome = await run('bump api-gateway prod');
+    expect(outcome).toMatchObject({ kind: 'error', code: 'refused' });
+    expect(outcome.kind === 'error' && outcome.message).toContain('needs a second person');
+    expect(ran).toEqual([]);
+    const [audit] = await listAudit(testDb.db, { requestId: outcome.runId, limit: 10 });
+    expect(audit?.kind).toBe('command.refused');
+  });
+
+  it('shows the plan for --dry-run and changes nothing, even in production', async () => {
+    ran.length = 0;
+    const outcome = await run('bump api-gateway prod --dry-run');
+    expect(outcome).toMatchObject({ kind: 'plan', plan: { changes: [{ what: 'counter', from: '1', to: '2' }] } });
+    expect(ran).toEqual([]);
+  });
+
+  it('refuses someone without the role, naming the role and how to get it', async () => {
+    const outcome = await run('bump api-gateway dev', 'U0CAROL');
+    expect(outcome).toMatchObject({ kind: 'error', code: 'forbidden' });
+    expect(outcome.kind === 'error' && outcome.message).toBe('You need the operator role to run bump in dev.');
+    expect(outcome.kind === 'error' && outcome.hint).toContain('roles.operator');
+  });
+
+  it('turns an unexpected error into a generic message with the run id, and logs the cause', async () => {
+    const outcome = await run('crash');
+    expect(outcome).toMatchObject({ kind: 'error', code: 'internal' });
+    expect(outcome.kind === 'error' && outcome.message).toContain(outcome.runId);
+    expect(outcome.kind === 'error' && outcome.message).not.toContain('10.0.0.7');
+    const line = logs.lines.find((l) => l.runId === outcome.runId && l.msg === 'run failed unexpectedly');
+    expect(line).toBeDefined();
+    const [audit] = await listAudit(testDb.db, { requestId: outcome.runId, limit: 1 });
+    expect(audit?.kind).toBe('command.failed');
+  });
+});
