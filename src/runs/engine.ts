@@ -1,6 +1,6 @@
 /**
- * The run pipeline: parse → authorize → plan → approval gate → lock → execute
- * → audit → notify. Front ends (Slack, console, schedules) hand it a request and
+ * The run pipeline: parse → authorize → plan → gates (approval) → target lock
+ * → execute → audit → notify. Front ends (Slack, console, schedules) hand it a request and
  * a Replies sink; it never knows which commands exist beyond the registry.
  */
 import { randomBytes } from 'node:crypto';
@@ -21,6 +21,7 @@ import type { Token } from './parse-command-text.js';
 import { type ParsedRequest, parseRequest } from './parse-request.js';
 import { errorOutcome } from './report-error.js';
 import { fieldsOf, synopsisOf } from './schema-fields.js';
+import { withTargetLock } from './target-lock.js';
 
 export interface RunRequest {
   /** Text after /ops, e.g. "status api-gateway prod". */
@@ -104,8 +105,19 @@ export function createEngine(deps: EngineDeps): Engine {
     } else if (flags.dryRun) {
       throw usage(command, `${command.name} changes nothing, so --dry-run has no plan to show.`);
     }
-    if (command.mutates) await auditStart(deps.db, request, parsed, runId);
-    const result = await command.run(ctx, args);
+    const execute = async () => {
+      if (command.mutates) await auditStart(deps.db, request, parsed, runId);
+      return command.run(ctx, args);
+    };
+    const { service } = parsed;
+    const result =
+      command.mutates && env && service
+        ? await withTargetLock(
+            deps.db,
+            { env, service, runId, holder: request.actor.userId, command: command.name },
+            execute,
+          )
+        : await execute();
     return { ...base, kind: 'result', result, audience: command.mutates ? 'channel' : 'requester' };
   }
 

@@ -1,8 +1,7 @@
 /**
  * Gates stand between a plan and its execution. Each either lets the run
  * through or throws an OpsError that says why not. The approval engine
- * (issue #4) replaces the production refusal with a request for approval; the
- * target lock (issue #3) joins the list after it.
+ * (issue #4) replaces the production refusal with a request for approval.
  */
 import type { CommandDefinition, Plan } from '../define.js';
 import { OpsError } from '../errors.js';

@@ -42,6 +42,18 @@ const crash = defineCommand({
   },
 });
 
+let releaseSlow: () => void = () => {};
+const slow = defineCommand({
+  name: 'slow',
+  summary: 'A change that takes until the test lets it finish.',
+  usage: ['slow worker dev'],
+  args: z.object({ service: arg.service(), env: arg.env() }),
+  mutates: true,
+  requiredRole: 'operator',
+  plan: async () => ({ summary: 'slow change', changes: [] }),
+  run: () => new Promise((resolve) => (releaseSlow = () => resolve({ summary: 'slow change done' }))),
+});
+
 const directory: Directory = {
   groupMembers: async () => [],
   user: async (id) => ({ id, teamId: 'T1', isGuest: false, isBot: false, deleted: false }),
@@ -66,7 +78,7 @@ beforeAll(async () => {
   const catalog = loadCatalog('catalog.yaml');
   sandbox = await startSandbox(sandboxEnvironments(catalog));
   engine = createEngine({
-    registry: createRegistry([bump, crash], [], []),
+    registry: createRegistry([bump, crash, slow], [], []),
     catalog,
     db: testDb.db,
     cluster: createKubeCluster({ kubeConfig: sandbox.kubeConfig, sandbox: true }),
@@ -110,6 +122,23 @@ describe('the run pipeline', () => {
     expect(outcome).toMatchObject({ kind: 'error', code: 'forbidden' });
     expect(outcome.kind === 'error' && outcome.message).toBe('You need the operator role to run bump in dev.');
     expect(outcome.kind === 'error' && outcome.hint).toContain('roles.operator');
+  });
+
+  it('lets one change at a time touch a target, telling the second who holds it', async () => {
+    const first = run('slow worker dev', 'U0ALICE');
+    await expect
+      .poll(() => listAudit(testDb.db, { kind: 'command.started', command: 'slow', limit: 1 }))
+      .toHaveLength(1);
+    const second = await run('bump worker dev', 'U0BOB');
+    expect(second).toMatchObject({ kind: 'error', code: 'target_locked' });
+    expect(second.kind === 'error' && second.message).toMatch(
+      /^worker in dev is busy: <@U0ALICE> is running slow \(run r-\w+\) since \d\d:\d\d UTC\.$/,
+    );
+    const other = await run('bump backend dev', 'U0BOB');
+    expect(other.kind).toBe('result');
+    releaseSlow();
+    expect(await first).toMatchObject({ kind: 'result', result: { summary: 'slow change done' } });
+    expect(await run('bump worker dev', 'U0BOB')).toMatchObject({ kind: 'result' });
   });
 
   it('turns an unexpected error into a generic message with the run id, and logs the cause', async () => {
