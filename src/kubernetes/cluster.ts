@@ -40,6 +40,19 @@ export interface DeploymentStatus {
   images: Record<string, string>;
   conditions: DeploymentCondition[];
   createdAt?: string;
+  /** Where the rollout stands, judged as `kubectl rollout status` does. */
+  rollout: RolloutState;
+}
+
+/**
+ * `complete`: all replicas updated and available. `progressing`: still rolling (message says how far).
+ * `failed`: Progressing=False with ProgressDeadlineExceeded. `paused`: spec.paused.
+ * `waiting`: the controller has not yet observed the latest spec (observedGeneration < generation).
+ */
+export interface RolloutState {
+  state: 'complete' | 'progressing' | 'failed' | 'paused' | 'waiting';
+  /** e.g. "2 of 3 new replicas updated", "progress deadline exceeded". */
+  message: string;
 }
 
 export interface RolloutRevision {

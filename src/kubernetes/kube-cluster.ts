@@ -1,0 +1,140 @@
+/**
+ * The Cluster adapter over @kubernetes/client-node 1.4: one pair of API clients per kube context,
+ * every call wrapped so that errors leave as OpsErrors (kube-errors.ts).
+ */
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { OpsError } from '../errors.js';
+import type { Cluster, Target } from './cluster.js';
+import { type KubeOperation, translateKubeError } from './kube-errors.js';
+import { selectorString, toDeploymentStatus, toPodSummary, toRevisions } from './kube-mapping.js';
+
+export interface KubeClusterOptions {
+  kubeConfig: KubeConfig;
+  /** True for the built-in sandbox: everything produced from it is labelled SANDBOX. */
+  sandbox: boolean;
+}
+
+interface Clients {
+  apps: AppsV1Api;
+  core: CoreV1Api;
+  server: string;
+}
+
+// loadFromCluster() names its only context this; in-cluster, every environment is this one cluster.
+const IN_CLUSTER_CONTEXT = 'inCluster';
+
+export function createKubeCluster(options: KubeClusterOptions): Cluster {
+  const { kubeConfig } = options;
+  const clients = new Map<string, Clients>();
+
+  function contextFor(target: Target): string {
+    const names = kubeConfig.getContexts().map((c) => c.name);
+    if (names.includes(target.kubeContext)) return target.kubeContext;
+    if (names.length === 1 && names[0] === IN_CLUSTER_CONTEXT) return IN_CLUSTER_CONTEXT;
+    throw new OpsError(
+      'config',
+      `Kube context "${target.kubeContext}" (environment ${target.env}) is not in the kubeconfig; it has: ${names.join(', ') || 'no contexts'}.`,
+      { hint: `Fix environments.${target.env}.kubeContext in the catalog, or add the context to KUBECONFIG.` },
+    );
+  }
+
+  // A KubeConfig authenticates with whatever context is current at request time, so each context gets its own.
+  function clientsFor(target: Target): Clients {
+    const context = contextFor(target);
+    const cached = clients.get(context);
+    if (cached) return cached;
+    const scoped = new KubeConfig();
+    scoped.loadFromOptions({
+      clusters: kubeConfig.getClusters(),
+      users: kubeConfig.getUsers(),
+      contexts: kubeConfig.getContexts(),
+      currentContext: context,
+    });
+    const made = {
+      apps: scoped.makeApiClient(AppsV1Api),
+      core: scoped.makeApiClient(CoreV1Api),
+      server: scoped.getCurrentCluster()?.server ?? '',
+    };
+    clients.set(context, made);
+    return made;
+  }
+
+  async function call<T>(target: Target, op: Omit<KubeOperation, 'target' | 'server'>, fn: (c: Clients) => Promise<T>) {
+    let server: string | undefined;
+    try {
+      const c = clientsFor(target);
+      server = c.server;
+      return await fn(c);
+    } catch (error) {
+      throw translateKubeError(error, { ...op, target, ...(server ? { server } : {}) });
+    }
+  }
+
+  const readDeployment = (target: Target) =>
+    call(target, { verb: 'get', resource: 'deployments' }, (c) =>
+      c.apps.readNamespacedDeployment({ name: target.deployment, namespace: target.namespace }),
+    );
+
+  return {
+    sandbox: options.sandbox,
+
+    async getDeployment(target) {
+      return toDeploymentStatus(await readDeployment(target));
+    },
+
+    async rolloutHistory(target) {
+      const deployment = await readDeployment(target);
+      const labelSelector = selectorString(deployment.spec?.selector);
+      const list = await call(target, { verb: 'list', resource: 'replicasets' }, (c) =>
+        c.apps.listNamespacedReplicaSet({ namespace: target.namespace, labelSelector }),
+      );
+      return toRevisions(deployment, list.items);
+    },
+
+    async listPods(target) {
+      const deployment = await readDeployment(target);
+      const labelSelector = selectorString(deployment.spec?.selector);
+      const list = await call(target, { verb: 'list', resource: 'pods' }, (c) =>
+        c.core.listNamespacedPod({ namespace: target.namespace, labelSelector }),
+      );
+      return list.items
+        .map(toPodSummary)
+        .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.name.localeCompare(b.name));
+    },
+  };
+}
+
+/**
+ * Where the bot's Kubernetes access comes from: a KUBECONFIG value (one path, or several joined
+ * with ":" as kubectl allows), else the in-cluster service account. Undefined when neither is
+ * given (the caller then starts the sandbox). config.ts reads the environment and passes them in.
+ */
+export function loadKubeConfig(source: { kubeconfig?: string; inCluster?: boolean }): KubeConfig | undefined {
+  const kc = new KubeConfig();
+  const paths = (source.kubeconfig ?? '').split(':').filter(Boolean);
+  try {
+    if (paths.length > 0) {
+      kc.loadFromFile(paths[0] as string);
+      for (const path of paths.slice(1)) {
+        const next = new KubeConfig();
+        next.loadFromFile(path);
+        // kubectl's rule for several files: the first definition of a name wins (client-node's merge throws).
+        for (const cluster of next.getClusters()) if (!kc.getCluster(cluster.name)) kc.addCluster(cluster);
+        for (const user of next.getUsers()) if (!kc.getUser(user.name)) kc.addUser(user);
+        for (const context of next.getContexts()) if (!kc.getContextObject(context.name)) kc.addContext(context);
+      }
+      return kc;
+    }
+    if (source.inCluster) {
+      kc.loadFromCluster();
+      return kc;
+    }
+  } catch (error) {
+    const what = paths.length > 0 ? `KUBECONFIG (${paths.join(':')})` : 'the in-cluster service account';
+    throw new OpsError('config', `Could not load Kubernetes credentials from ${what}: ${(error as Error).message}`, {
+      hint: 'Set KUBECONFIG to a readable kubeconfig file, e.g. KUBECONFIG=$HOME/.kube/config, or unset it to use the sandbox.',
+      cause: error,
+    });
+  }
+  return undefined;
+}
