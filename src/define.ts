@@ -38,6 +38,17 @@ export interface CommandResult {
   details?: string;
   /** false when the command ran but the outcome is a failure (e.g. a rollout that did not complete). */
   ok?: boolean;
+  /** Obvious next steps, shown as buttons; a click runs `/ops <command>` as the person who clicked. */
+  actions?: NextAction[];
+}
+
+export interface NextAction {
+  /** Button text, e.g. "Roll back". */
+  label: string;
+  /** Command text without /ops, e.g. "rollback api-gateway prod". */
+  command: string;
+  /** danger: a confirmation dialog is shown before it runs. */
+  style?: 'primary' | 'danger';
 }
 
 export interface PlannedChange {

@@ -9,13 +9,14 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { type Catalog, loadCatalog } from './catalog.js';
-import type { Config } from './config.js';
+import { type Config, secretValues } from './config.js';
 import { CONSOLE_TEAM } from './console/console.js';
 import { createConsoleDirectory } from './console/console-directory.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { type OpenCluster, openCluster } from './kubernetes/open-cluster.js';
 import { createLogger } from './logger.js';
+import { createRedactor } from './redact/redact.js';
 import { loadRegistry } from './registry/load-registry.js';
 import { createEngine, type Engine } from './runs/engine.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
@@ -83,7 +84,17 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     let slack: SlackFrontEnd | undefined;
     const directoryFor = (s?: SlackFrontEnd) =>
       s ? createSlackDirectory(s.client) : createConsoleDirectory(CONSOLE_TEAM);
-    const engineDeps = { registry, catalog, db, cluster: cluster.cluster, logger, metrics, signal: abort.signal };
+    const redact = createRedactor(secretValues(config));
+    const engineDeps = {
+      registry,
+      catalog,
+      db,
+      cluster: cluster.cluster,
+      logger,
+      metrics,
+      signal: abort.signal,
+      redact,
+    };
     let engine: Engine;
     if (config.frontEnd === 'console') {
       engine = createEngine({ ...engineDeps, directory: directoryFor() });

@@ -10,6 +10,7 @@ import { resolveTarget } from '../catalog.js';
 import type { CommandDefinition, CommandInfo, RunContext } from '../define.js';
 import { OpsError } from '../errors.js';
 import type { Cluster } from '../kubernetes/cluster.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
 import type { Registry } from '../registry/registry.js';
 import type { Db } from '../store/db.js';
 import { auditRun, auditStart } from './audit-run.js';
@@ -19,6 +20,7 @@ import { type Gate, refuseProductionMutations } from './gates.js';
 import type { Outcome, Replies } from './outcome.js';
 import type { Token } from './parse-command-text.js';
 import { type ParsedRequest, parseRequest } from './parse-request.js';
+import { redactOutcome } from './redact-outcome.js';
 import { errorOutcome } from './report-error.js';
 import { fieldsOf, synopsisOf } from './schema-fields.js';
 import { withTargetLock } from './target-lock.js';
@@ -47,6 +49,8 @@ export interface EngineDeps {
   metrics?: EngineMetrics;
   gates?: Gate[];
   signal?: AbortSignal;
+  /** Hides secrets in everything posted, audited or logged from a run (default: token shapes only). */
+  redact?: Redactor;
 }
 
 export interface Engine {
@@ -60,6 +64,7 @@ export const newRunId = () => `r-${randomBytes(5).toString('base64url').toLowerC
 
 export function createEngine(deps: EngineDeps): Engine {
   const gates = deps.gates ?? [refuseProductionMutations];
+  const redact = deps.redact ?? createRedactor();
 
   async function run(request: RunRequest, replies: Replies): Promise<Outcome> {
     const runId = newRunId();
@@ -73,7 +78,9 @@ export function createEngine(deps: EngineDeps): Engine {
     } catch (error) {
       outcome = errorOutcome(error, runId, sandbox, log);
     }
-    await auditRun(deps.db, request, parsed, outcome).catch((error) => log.error({ err: error }, 'audit write failed'));
+    outcome = redactOutcome(outcome, redact);
+    const audited = { ...request, text: redact(request.text) };
+    await auditRun(deps.db, audited, parsed, outcome).catch((error) => log.error({ err: error }, 'audit write failed'));
     deps.metrics?.commandFinished(parsed?.command.name ?? 'unknown', outcomeLabel(outcome));
     await replies.send(outcome);
     return outcome;
@@ -106,7 +113,7 @@ export function createEngine(deps: EngineDeps): Engine {
       throw usage(command, `${command.name} changes nothing, so --dry-run has no plan to show.`);
     }
     const execute = async () => {
-      if (command.mutates) await auditStart(deps.db, request, parsed, runId);
+      if (command.mutates) await auditStart(deps.db, { ...request, text: redact(request.text) }, parsed, runId);
       return command.run(ctx, args);
     };
     const { service } = parsed;
@@ -143,7 +150,7 @@ export function createEngine(deps: EngineDeps): Engine {
       catalog: deps.catalog,
       log,
       signal: deps.signal ?? new AbortController().signal,
-      progress: (text) => replies.progress(text),
+      progress: (text) => replies.progress(redact(text)),
       k8s: deps.cluster,
       target: (service, env) => resolveTarget(deps.catalog, service, env),
       commands: {

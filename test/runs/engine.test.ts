@@ -42,6 +42,19 @@ const crash = defineCommand({
   },
 });
 
+const leak = defineCommand({
+  name: 'leak',
+  summary: 'Prints what a careless script prints.',
+  usage: ['leak'],
+  args: z.object({}),
+  mutates: false,
+  requiredRole: 'viewer',
+  run: async () => ({
+    summary: 'connected to postgres://app:hunter22@db:5432/app',
+    details: 'TOKEN=xoxb-1234567890-abcdefghij',
+  }),
+});
+
 let releaseSlow: () => void = () => {};
 const slow = defineCommand({
   name: 'slow',
@@ -78,7 +91,7 @@ beforeAll(async () => {
   const catalog = loadCatalog('catalog.yaml');
   sandbox = await startSandbox(sandboxEnvironments(catalog));
   engine = createEngine({
-    registry: createRegistry([bump, crash, slow], [], []),
+    registry: createRegistry([bump, crash, slow, leak], [], []),
     catalog,
     db: testDb.db,
     cluster: createKubeCluster({ kubeConfig: sandbox.kubeConfig, sandbox: true }),
@@ -139,6 +152,16 @@ describe('the run pipeline', () => {
     releaseSlow();
     expect(await first).toMatchObject({ kind: 'result', result: { summary: 'slow change done' } });
     expect(await run('bump worker dev', 'U0BOB')).toMatchObject({ kind: 'result' });
+  });
+
+  it('redacts secrets from what it posts and audits, whatever the command returned', async () => {
+    const outcome = await run('leak');
+    expect(JSON.stringify(outcome)).not.toMatch(/hunter22|xoxb-1234567890/);
+    expect(outcome.kind === 'result' && outcome.result.summary).toBe(
+      'connected to postgres://app:[redacted]@db:5432/app',
+    );
+    const [audit] = await listAudit(testDb.db, { requestId: outcome.runId, limit: 1 });
+    expect(JSON.stringify(audit)).not.toContain('hunter22');
   });
 
   it('turns an unexpected error into a generic message with the run id, and logs the cause', async () => {

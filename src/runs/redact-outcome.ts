@@ -1,0 +1,23 @@
+/** Every outcome passes through the redactor before anyone sees it: commands cannot forget. */
+import type { Redactor } from '../redact/redact.js';
+import type { Outcome } from './outcome.js';
+
+export function redactOutcome(outcome: Outcome, redact: Redactor): Outcome {
+  if (outcome.kind === 'error') {
+    return { ...outcome, message: redact(outcome.message), ...(outcome.hint ? { hint: redact(outcome.hint) } : {}) };
+  }
+  if (outcome.kind === 'plan') {
+    const { plan } = outcome;
+    const changes = plan.changes.map((c) => ({ what: c.what, from: redact(c.from), to: redact(c.to) }));
+    return { ...outcome, plan: { summary: redact(plan.summary), changes } };
+  }
+  const { result } = outcome;
+  return {
+    ...outcome,
+    result: {
+      ...result,
+      summary: redact(result.summary),
+      ...(result.details ? { details: redact(result.details) } : {}),
+    },
+  };
+}
