@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog.js';
 import { resolveTarget } from '../catalog.js';
-import type { CommandDefinition, CommandInfo, RunContext } from '../define.js';
+import type { CommandDefinition, CommandInfo, Plan, RunContext } from '../define.js';
 import { OpsError } from '../errors.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
@@ -20,7 +20,7 @@ import { type Gate, refuseProductionMutations } from './gates.js';
 import type { Outcome, Replies } from './outcome.js';
 import type { Token } from './parse-command-text.js';
 import { type ParsedRequest, parseRequest } from './parse-request.js';
-import { redactOutcome } from './redact-outcome.js';
+import { redactOutcome, redactPlan } from './redact-outcome.js';
 import { errorOutcome } from './report-error.js';
 import { fieldsOf, synopsisOf } from './schema-fields.js';
 import { withTargetLock } from './target-lock.js';
@@ -105,15 +105,20 @@ export function createEngine(deps: EngineDeps): Engine {
     const ctx = buildContext(runId, request, roles, replies, log.child({ command: command.name, env }));
     const sandbox = deps.cluster.sandbox;
     const base = { runId, sandbox, command: command.name, ...(env ? { env } : {}) };
+    let planned: Plan | undefined;
     if (command.mutates) {
       const plan = await (command.plan as NonNullable<CommandDefinition['plan']>)(ctx, args);
+      planned = plan;
       if (flags.dryRun) return { ...base, kind: 'plan', plan, reason: 'dry-run' };
       for (const gate of gates) await gate({ command, env, production, plan, flags, request });
     } else if (flags.dryRun) {
       throw usage(command, `${command.name} changes nothing, so --dry-run has no plan to show.`);
     }
     const execute = async () => {
-      if (command.mutates) await auditStart(deps.db, { ...request, text: redact(request.text) }, parsed, runId);
+      if (command.mutates) {
+        await auditStart(deps.db, { ...request, text: redact(request.text) }, parsed, runId);
+        await replies.started?.({ ...base, plan: redactPlan(planned as Plan, redact) });
+      }
       return command.run(ctx, args);
     };
     const { service } = parsed;

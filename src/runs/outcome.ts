@@ -22,8 +22,19 @@ export type Outcome =
   | (OutcomeBase & { kind: 'plan'; command: string; env?: string; plan: Plan; reason: 'dry-run' })
   | (OutcomeBase & { kind: 'error'; code: string; message: string; hint?: string });
 
+/** A change is about to run: front ends announce it where its outcome will appear. */
+export interface RunStarted {
+  runId: string;
+  sandbox: boolean;
+  command: string;
+  env?: string;
+  plan: Plan;
+}
+
 /** Where a run talks back to the person who asked: a front end implements it per request. */
 export interface Replies {
+  /** Called once before a change runs (not for read-only commands). */
+  started?(run: RunStarted): Promise<void>;
   send(outcome: Outcome): Promise<void>;
   /** Edit the run's single progress message. */
   progress(text: string): Promise<void>;

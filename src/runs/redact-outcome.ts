@@ -1,16 +1,19 @@
 /** Every outcome passes through the redactor before anyone sees it: commands cannot forget. */
+
+import type { Plan } from '../define.js';
 import type { Redactor } from '../redact/redact.js';
 import type { Outcome } from './outcome.js';
+
+export function redactPlan(plan: Plan, redact: Redactor): Plan {
+  const changes = plan.changes.map((c) => ({ what: c.what, from: redact(c.from), to: redact(c.to) }));
+  return { summary: redact(plan.summary), changes };
+}
 
 export function redactOutcome(outcome: Outcome, redact: Redactor): Outcome {
   if (outcome.kind === 'error') {
     return { ...outcome, message: redact(outcome.message), ...(outcome.hint ? { hint: redact(outcome.hint) } : {}) };
   }
-  if (outcome.kind === 'plan') {
-    const { plan } = outcome;
-    const changes = plan.changes.map((c) => ({ what: c.what, from: redact(c.from), to: redact(c.to) }));
-    return { ...outcome, plan: { summary: redact(plan.summary), changes } };
-  }
+  if (outcome.kind === 'plan') return { ...outcome, plan: redactPlan(outcome.plan, redact) };
   const { result } = outcome;
   return {
     ...outcome,

@@ -16,6 +16,7 @@ import {
   PICK_BLOCK,
   tokensFromState,
 } from './command-modal.js';
+import { RUN_ACTION_PREFIX } from './render-outcome.js';
 import { createSlackReplies } from './slack-replies.js';
 
 export interface OpsListenerOptions {
@@ -132,6 +133,32 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
       channelId: meta.channelId,
     });
     await engine.run(request, replies);
+  });
+
+  // A next-step button: the command text is parsed, authorized and audited again, as the person who clicked.
+  app.action({ action_id: new RegExp(`^${RUN_ACTION_PREFIX}`) }, async ({ ack, body, action, client, respond }) => {
+    const acked = timer('action');
+    await ack();
+    acked();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !action.value) return;
+    const channelId = body.channel?.id ?? body.container?.channel_id ?? body.user.id;
+    const replies = createSlackReplies({
+      client,
+      catalog: engine.deps.catalog,
+      logger,
+      userId: body.user.id,
+      channelId,
+      respond: (message) => respond(message as never),
+    });
+    await engine.run(
+      {
+        text: action.value,
+        actor: { userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
+        channelId,
+        source: 'slack',
+      },
+      replies,
+    );
   });
 
   app.error(async (error) => {

@@ -3,7 +3,8 @@
  * (block-limits.ts): long details are split over several blocks, then cut with
  * a note saying how much was left out.
  */
-import type { Outcome } from '../runs/outcome.js';
+import type { NextAction } from '../define.js';
+import type { Outcome, RunStarted } from '../runs/outcome.js';
 import { chunkText, escapeMrkdwn } from './mrkdwn.js';
 
 export interface SlackMessage {
@@ -59,7 +60,49 @@ export function renderOutcome(outcome: Outcome): SlackMessage {
   const blocks = [
     section(`${icon ? `${icon} ` : ''}*${escapeMrkdwn(result.summary.slice(0, 2_800))}*`),
     ...(result.details ? detailBlocks(result.details) : []),
+    ...(result.actions?.length ? [actionButtons(result.actions)] : []),
     footer(outcome),
   ];
   return { text: `${tag}${result.summary}`, blocks };
+}
+
+export const RUN_ACTION_PREFIX = 'ops_run:';
+
+/** Next steps as buttons; the value is the command text, re-parsed and re-authorized when clicked. */
+export function actionButtons(actions: readonly NextAction[]): Block {
+  return {
+    type: 'actions',
+    elements: actions.slice(0, 5).map((a, i) => ({
+      type: 'button',
+      action_id: `${RUN_ACTION_PREFIX}${i}`,
+      text: { type: 'plain_text', text: a.label.slice(0, 75) },
+      value: a.command.slice(0, 2_000),
+      ...(a.style ? { style: a.style } : {}),
+      ...(a.style === 'danger'
+        ? {
+            confirm: {
+              title: { type: 'plain_text', text: `${a.label.slice(0, 90)}?` },
+              text: { type: 'plain_text', text: `/ops ${a.command}`.slice(0, 300) },
+              confirm: { type: 'plain_text', text: 'Run it' },
+              deny: { type: 'plain_text', text: 'Cancel' },
+              style: 'danger',
+            },
+          }
+        : {}),
+    })),
+  };
+}
+
+/** The channel message that announces a change; edited to its outcome when it ends. */
+export function renderStarted(run: RunStarted, userId: string): SlackMessage {
+  const tag = run.sandbox ? '[SANDBOX] ' : '';
+  const changes = run.plan.changes.map(
+    (c) => `• ${escapeMrkdwn(c.what)}: \`${escapeMrkdwn(c.from)}\` → \`${escapeMrkdwn(c.to)}\``,
+  );
+  const blocks: Block[] = [
+    section(`:hourglass_flowing_sand: <@${userId}> is running *${escapeMrkdwn(run.plan.summary.slice(0, 2_500))}*`),
+    ...(changes.length ? [section(changes.join('\n').slice(0, 2_900))] : []),
+    context(`${run.sandbox ? ':test_tube: *SANDBOX* · ' : ''}run \`${run.runId}\` · progress in the thread`),
+  ];
+  return { text: `${tag}Running: ${run.plan.summary}`, blocks };
 }

@@ -1,14 +1,18 @@
 /**
  * Replies for one Slack request. Answers meant for the requester go through
- * the slash command's response_url (or chat.postEphemeral after a modal);
- * results of changes are posted in the channel, and production results also in
- * the environment's channel. Progress is one message, edited in place.
+ * the slash command's response_url (or chat.postEphemeral after a modal).
+ * A change gets one message in the channel that says it started and is
+ * edited to its outcome; its progress is one message in that message's
+ * thread, edited in place. Production outcomes also go to the environment's
+ * channel. Output too long for a message is uploaded as a file.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog.js';
-import type { Outcome, Replies } from '../runs/outcome.js';
-import { renderOutcome, type SlackMessage } from './render-outcome.js';
+import type { Outcome, Replies, RunStarted } from '../runs/outcome.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+import { renderOutcome, renderStarted, type SlackMessage } from './render-outcome.js';
+import { throttleLatest } from './throttle.js';
 
 export interface SlackReplyTarget {
   client: WebClient;
@@ -16,12 +20,17 @@ export interface SlackReplyTarget {
   logger: Logger;
   userId: string;
   channelId: string;
-  /** Present for slash commands: up to 5 uses within 30 minutes. */
+  /** Present for slash commands and button clicks: up to 5 uses within 30 minutes. */
   respond?: (message: SlackMessage & { response_type: 'ephemeral' | 'in_channel' }) => Promise<unknown>;
 }
 
+const PROGRESS_EVERY_MS = 1_200;
+const isLong = (text: string) => text.length > 3_500 || text.split('\n').length > 60;
+const slackError = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
+
 export function createSlackReplies(target: SlackReplyTarget): Replies {
-  const { client, userId, channelId } = target;
+  const { client, userId, channelId, logger } = target;
+  let header: { channel: string; ts: string } | undefined;
   let progressTs: string | undefined;
 
   async function toRequester(message: SlackMessage) {
@@ -30,43 +39,91 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
       await client.chat.postEphemeral({ channel: channelId, user: userId, ...message });
     } catch (error) {
       // Not in that channel (e.g. a DM with someone else): answer in the user's DM with opsbot instead.
-      target.logger.warn({ err: error }, 'ephemeral reply failed; sending a direct message');
+      logger.warn({ err: error }, 'ephemeral reply failed; sending a direct message');
       await client.chat.postMessage({ channel: userId, ...message });
     }
   }
 
-  async function toChannel(channel: string, message: SlackMessage) {
+  async function toChannel(channel: string, message: SlackMessage): Promise<string | undefined> {
     try {
-      await client.chat.postMessage({ channel, ...message });
+      return (await client.chat.postMessage({ channel, ...message })).ts;
     } catch (error) {
-      const code = (error as { data?: { error?: string } }).data?.error;
+      const code = slackError(error);
       if (channel !== channelId || !target.respond || (code !== 'not_in_channel' && code !== 'channel_not_found')) {
         throw error;
       }
       await target.respond({ ...message, response_type: 'in_channel' });
+      return undefined;
     }
   }
 
+  // Long output becomes a file in the channel (in the run's thread when there is one).
+  async function upload(outcome: Outcome & { kind: 'result' }): Promise<Outcome> {
+    const details = outcome.result.details ?? '';
+    if (!isLong(details)) return outcome;
+    const filename = `${outcome.command.replaceAll(' ', '-')}-${outcome.runId}.txt`;
+    try {
+      const where = header ? { channel_id: header.channel, thread_ts: header.ts } : { channel_id: channelId };
+      await client.files.uploadV2({
+        ...where,
+        content: details,
+        filename,
+        title: outcome.result.summary.slice(0, 250),
+        initial_comment: `<@${userId}> ran /ops ${escapeMrkdwn(outcome.command)}: full output (${details.split('\n').length} lines)`,
+      });
+      const shortened = { ...outcome.result, details: `${details.split('\n').slice(-15).join('\n')}` };
+      return {
+        ...outcome,
+        result: { ...shortened, summary: `${outcome.result.summary} (full output uploaded as ${filename})` },
+      };
+    } catch (error) {
+      logger.warn({ err: error }, 'file upload failed; posting the output cut to fit');
+      return outcome;
+    }
+  }
+
+  const progress = throttleLatest(async (text) => {
+    const message = {
+      text,
+      blocks: [
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: `:hourglass_flowing_sand: ${escapeMrkdwn(text).slice(0, 2_800)}` },
+        },
+      ],
+    };
+    const channel = header?.channel ?? channelId;
+    if (progressTs) {
+      await client.chat.update({ channel, ts: progressTs, ...message });
+      return;
+    }
+    progressTs = (await client.chat.postMessage({ channel, ...(header ? { thread_ts: header.ts } : {}), ...message }))
+      .ts;
+  }, PROGRESS_EVERY_MS);
+
   return {
-    async send(outcome: Outcome) {
+    async started(run: RunStarted) {
+      const ts = await toChannel(channelId, renderStarted(run, userId));
+      if (ts) header = { channel: channelId, ts };
+    },
+    progress: (text: string) => progress.push(text),
+    async send(original: Outcome) {
+      await progress.flush();
+      const outcome = original.kind === 'result' ? await upload(original) : original;
       const message = renderOutcome(outcome);
-      if (outcome.kind !== 'result' || outcome.audience === 'requester') return toRequester(message);
-      await toChannel(channelId, message);
+      if (outcome.kind !== 'result' || outcome.audience === 'requester') {
+        if (header && outcome.kind === 'error')
+          await client.chat.update({ channel: header.channel, ts: header.ts, ...message });
+        return toRequester(message);
+      }
+      if (header) await client.chat.update({ channel: header.channel, ts: header.ts, ...message });
+      else await toChannel(channelId, message);
       const envChannel = outcome.env ? target.catalog.environments[outcome.env]?.channel : undefined;
       if (envChannel && envChannel !== channelId) {
         await toChannel(envChannel, message).catch((error) =>
-          target.logger.error({ err: error, channel: envChannel }, 'could not post to the environment channel'),
+          logger.error({ err: error, channel: envChannel }, 'could not post to the environment channel'),
         );
       }
-    },
-    async progress(text: string) {
-      const message = { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2_900) } }] };
-      if (progressTs) {
-        await client.chat.update({ channel: channelId, ts: progressTs, ...message });
-        return;
-      }
-      const posted = await client.chat.postMessage({ channel: channelId, ...message });
-      progressTs = posted.ts;
     },
   };
 }
