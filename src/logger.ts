@@ -2,6 +2,8 @@
  * pino, JSON to stdout, with every configured secret and token-shaped field
  * redacted so a log line never carries a credential.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 
@@ -18,7 +20,18 @@ export const REDACT_PATHS = [
   'config.alertmanagerToken',
 ];
 
-export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+/**
+ * JSON to stdout; in the console front end to <dataDir>/opsbot.log instead, so log lines do not
+ * interleave with the conversation in the terminal.
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'frontEnd' | 'dataDir'>,
+  destination?: DestinationStream,
+): Logger {
+  if (!destination && config.frontEnd === 'console') {
+    mkdirSync(config.dataDir, { recursive: true });
+    destination = pino.destination({ dest: consoleLogPath(config), sync: false });
+  }
   return pino(
     {
       level: config.logLevel,
@@ -29,3 +42,5 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
     destination,
   );
 }
+
+export const consoleLogPath = (config: Pick<Config, 'dataDir'>) => path.join(config.dataDir, 'opsbot.log');

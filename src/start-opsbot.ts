@@ -12,10 +12,11 @@ import { type Catalog, loadCatalog } from './catalog.js';
 import { type Config, secretValues } from './config.js';
 import { CONSOLE_TEAM } from './console/console.js';
 import { createConsoleDirectory } from './console/console-directory.js';
+import { listen } from './http/listen.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { type OpenCluster, openCluster } from './kubernetes/open-cluster.js';
-import { createLogger } from './logger.js';
+import { consoleLogPath, createLogger } from './logger.js';
 import { createRedactor } from './redact/redact.js';
 import { loadRegistry } from './registry/load-registry.js';
 import { createEngine, type Engine } from './runs/engine.js';
@@ -45,9 +46,10 @@ export interface StartOptions {
 export interface RunningOpsbot {
   engine: Engine;
   catalog: Catalog;
-  http: Server;
-  /** HTTP port actually bound (config.port may be 0 in tests). */
-  port: number;
+  /** Absent in the console front end. */
+  http?: Server;
+  /** HTTP port actually bound (config.port may be 0 in tests); absent in the console. */
+  port?: number;
   slack?: SlackFrontEnd;
   /** The sandbox cluster's fake API servers, when opsbot runs on the sandbox. */
   sandbox?: OpenCluster['sandbox'];
@@ -114,38 +116,42 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     }
 
     let slackConnected = config.frontEnd !== 'socket';
-    const http = createHttpServer({
-      logger,
-      ready: async () => {
-        const store = await db.ping().then(
-          () => 'ok',
-          (e: Error) => `failing: ${e.message}`,
-        );
-        const slackState = slackConnected ? 'ok' : 'not connected';
-        return { ok: store === 'ok' && slackConnected, checks: { store, slack: slackState } };
-      },
-      metrics: () => metrics.render(),
-      ...(slack?.httpReceiver && config.frontEnd === 'http'
-        ? {
-            slack: {
-              signingSecret: config.slackSigningSecret,
-              listener: slack.httpReceiver.requestListener,
-              onRejected: (reason) => {
-                void appendAudit(db, { actor: 'unknown', kind: 'slack.signature_invalid', payload: { reason } }).catch(
-                  (error) => logger.error({ err: error }, 'audit write failed'),
-                );
-              },
+    // The console needs no HTTP server (and must not fail because port 3000 is taken on a laptop).
+    const http =
+      config.frontEnd === 'console'
+        ? undefined
+        : createHttpServer({
+            logger,
+            ready: async () => {
+              const store = await db.ping().then(
+                () => 'ok',
+                (e: Error) => `failing: ${e.message}`,
+              );
+              const slackState = slackConnected ? 'ok' : 'not connected';
+              return { ok: store === 'ok' && slackConnected, checks: { store, slack: slackState } };
             },
-          }
-        : {}),
-    });
-    closers.unshift(() => new Promise<void>((resolve) => http.close(() => resolve())));
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.port, resolve);
-    });
-    const address = http.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
+            metrics: () => metrics.render(),
+            ...(slack?.httpReceiver && config.frontEnd === 'http'
+              ? {
+                  slack: {
+                    signingSecret: config.slackSigningSecret,
+                    listener: slack.httpReceiver.requestListener,
+                    onRejected: (reason) => {
+                      void appendAudit(db, {
+                        actor: 'unknown',
+                        kind: 'slack.signature_invalid',
+                        payload: { reason },
+                      }).catch((error) => logger.error({ err: error }, 'audit write failed'));
+                    },
+                  },
+                }
+              : {}),
+          });
+    let port: number | undefined;
+    if (http) {
+      closers.unshift(() => new Promise<void>((resolve) => http.close(() => resolve())));
+      port = await listen(http, config.port);
+    }
 
     if (slack?.socketReceiver) {
       await slack.app.start();
@@ -162,18 +168,18 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     let consoleDone: Promise<void> | undefined;
     if (config.frontEnd === 'console') {
       const { runConsole } = await import('./console/console.js');
-      consoleDone = runConsole({
-        engine,
-        catalog,
-        input: options.input ?? process.stdin,
-        output: options.output ?? process.stdout,
-      });
+      const output = options.output ?? process.stdout;
+      const where = cluster.cluster.sandbox
+        ? 'the SANDBOX cluster (simulated, nothing real is touched)'
+        : 'Kubernetes from your kubeconfig';
+      output.write(`opsbot console — store: ${db.describe()}; acting on ${where}; log: ${consoleLogPath(config)}\n`);
+      consoleDone = runConsole({ engine, catalog, input: options.input ?? process.stdin, output });
     }
     return {
       engine,
       catalog,
-      http,
-      port,
+      ...(http ? { http } : {}),
+      ...(port !== undefined ? { port } : {}),
       logger,
       ...(slack ? { slack } : {}),
       ...(cluster.sandbox ? { sandbox: cluster.sandbox } : {}),
