@@ -1,25 +1,5 @@
 import { z } from 'zod';
-import { arg, defineCommand } from '../src/define.js';
-
-const age = (iso?: string) => {
-  const m = iso ? Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 60_000)) : Number.NaN;
-  if (Number.isNaN(m)) return '-';
-  const h = Math.floor(m / 60);
-  if (h === 0) return `${m}m`;
-  return h < 24 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d${h % 24 ? `${h % 24}h` : ''}`;
-};
-
-const table = (rows: string[][]) => {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-};
+import { formatAge as age, arg, defineCommand, formatTable as table } from '../src/define.js';
 
 export default defineCommand({
   name: 'status',

@@ -19,6 +19,8 @@ import { z } from 'zod';
 import type { Catalog } from './catalog.js';
 import type { Cluster, Target } from './kubernetes/cluster.js';
 
+export { formatAge, formatTable } from './format.js';
+
 export const ROLES = ['viewer', 'operator', 'approver', 'admin', 'break-glass'] as const;
 export type Role = (typeof ROLES)[number];
 
