@@ -4,8 +4,9 @@
  * Slack's 3 seconds.
  */
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Engine } from '../runs/engine.js';
+import type { Engine, RunRequest } from '../runs/engine.js';
 import { ArgumentProblems } from '../runs/parse-request.js';
 import {
   buildCommandModal,
@@ -16,7 +17,7 @@ import {
   PICK_BLOCK,
   tokensFromState,
 } from './command-modal.js';
-import { RUN_ACTION_PREFIX } from './render-outcome.js';
+import { RUN_ACTION_PREFIX, type SlackMessage } from './render-outcome.js';
 import { createSlackReplies } from './slack-replies.js';
 
 export interface OpsListenerOptions {
@@ -31,6 +32,23 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
     const started = process.hrtime.bigint();
     return () => options.observeAck?.(kind, Number(process.hrtime.bigint() - started) / 1e9);
   };
+  // Every path that runs a command from Slack: the same replies, the same pipeline.
+  const runAs = (
+    client: WebClient,
+    request: RunRequest & { channelId: string },
+    respond?: (message: SlackMessage & { response_type: 'ephemeral' | 'in_channel' }) => Promise<unknown>,
+  ) =>
+    engine.run(
+      request,
+      createSlackReplies({
+        client,
+        catalog: engine.deps.catalog,
+        logger,
+        userId: request.actor.userId,
+        channelId: request.channelId,
+        ...(respond ? { respond } : {}),
+      }),
+    );
 
   app.command('/ops', async ({ command, ack, respond, client }) => {
     const acked = timer('command');
@@ -46,23 +64,8 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
     }
     await ack();
     acked();
-    const replies = createSlackReplies({
-      client,
-      catalog: engine.deps.catalog,
-      logger,
-      userId: command.user_id,
-      channelId: command.channel_id,
-      respond: (message) => respond(message as never),
-    });
-    await engine.run(
-      {
-        text,
-        actor: { userId: command.user_id, teamId: command.team_id },
-        channelId: command.channel_id,
-        source: 'slack',
-      },
-      replies,
-    );
+    const actor = { userId: command.user_id, teamId: command.team_id };
+    await runAs(client, { text, actor, channelId: command.channel_id, source: 'slack' }, (m) => respond(m as never));
   });
 
   app.action({ action_id: PICK_ACTION }, async ({ ack, body, action, client }) => {
@@ -125,14 +128,7 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
     }
     await ack();
     acked();
-    const replies = createSlackReplies({
-      client,
-      catalog: engine.deps.catalog,
-      logger,
-      userId: body.user.id,
-      channelId: meta.channelId,
-    });
-    await engine.run(request, replies);
+    await runAs(client, request);
   });
 
   // A next-step button: the command text is parsed, authorized and audited again, as the person who clicked.
@@ -142,23 +138,8 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
     acked();
     if (body.type !== 'block_actions' || action.type !== 'button' || !action.value) return;
     const channelId = body.channel?.id ?? body.container?.channel_id ?? body.user.id;
-    const replies = createSlackReplies({
-      client,
-      catalog: engine.deps.catalog,
-      logger,
-      userId: body.user.id,
-      channelId,
-      respond: (message) => respond(message as never),
-    });
-    await engine.run(
-      {
-        text: action.value,
-        actor: { userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
-        channelId,
-        source: 'slack',
-      },
-      replies,
-    );
+    const actor = { userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' };
+    await runAs(client, { text: action.value, actor, channelId, source: 'slack' }, (m) => respond(m as never));
   });
 
   app.error(async (error) => {
