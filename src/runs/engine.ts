@@ -20,6 +20,7 @@ import { type Gate, refuseProductionMutations } from './gates.js';
 import type { Outcome, Replies } from './outcome.js';
 import type { Token } from './parse-command-text.js';
 import { type ParsedRequest, parseRequest } from './parse-request.js';
+import { recordRunEnd, recordRunStart } from './record-run.js';
 import { redactOutcome, redactPlan } from './redact-outcome.js';
 import { errorOutcome } from './report-error.js';
 import { fieldsOf, synopsisOf } from './schema-fields.js';
@@ -74,6 +75,7 @@ export function createEngine(deps: EngineDeps): Engine {
     let outcome: Outcome;
     try {
       parsed = await parseRequest(deps, request);
+      await recordRunStart(deps.db, runId, request, parsed, redact);
       outcome = await execute(runId, request, parsed, replies, log);
     } catch (error) {
       outcome = errorOutcome(error, runId, sandbox, log);
@@ -81,6 +83,9 @@ export function createEngine(deps: EngineDeps): Engine {
     outcome = redactOutcome(outcome, redact);
     const audited = { ...request, text: redact(request.text) };
     await auditRun(deps.db, audited, parsed, outcome).catch((error) => log.error({ err: error }, 'audit write failed'));
+    if (parsed) {
+      await recordRunEnd(deps.db, outcome).catch((error) => log.error({ err: error }, 'run record failed'));
+    }
     deps.metrics?.commandFinished(parsed?.command.name ?? 'unknown', outcomeLabel(outcome));
     await replies.send(outcome);
     return outcome;

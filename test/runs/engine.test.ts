@@ -9,6 +9,7 @@ import type { Directory } from '../../src/runs/authorize.js';
 import { createEngine, type Engine } from '../../src/runs/engine.js';
 import type { Outcome } from '../../src/runs/outcome.js';
 import { listAudit } from '../../src/store/audit.js';
+import { getRequest } from '../../src/store/requests.js';
 import { collectLogs } from '../support/collect-logs.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
@@ -111,6 +112,14 @@ describe('the run pipeline', () => {
     expect(ran).toContain('api-gateway/dev/U0ALICE');
     const trail = await listAudit(testDb.db, { requestId: outcome.runId, limit: 10 });
     expect(trail.map((e) => e.kind).sort()).toEqual(['command.started', 'command.succeeded']);
+    expect(await getRequest(testDb.db, outcome.runId)).toMatchObject({
+      command: 'bump',
+      environment: 'dev',
+      target: 'api-gateway',
+      requester: 'U0ALICE',
+      outcome: 'succeeded',
+      summary: 'bumped api-gateway',
+    });
   });
 
   it('refuses a change in production and never runs it', async () => {
@@ -121,6 +130,7 @@ describe('the run pipeline', () => {
     expect(ran).toEqual([]);
     const [audit] = await listAudit(testDb.db, { requestId: outcome.runId, limit: 10 });
     expect(audit?.kind).toBe('command.refused');
+    expect(await getRequest(testDb.db, outcome.runId)).toMatchObject({ outcome: 'refused' });
   });
 
   it('shows the plan for --dry-run and changes nothing, even in production', async () => {
