@@ -54,7 +54,11 @@ const TARGETS = { p99Ratio: 1.25, rssRatio: 1.3, slopeMbPer1k: 0.5, absoluteRssM
 /** Runs the apps as production does, plain JS compiled from this tree, so no loader's memory is counted. */
 function entry(name: string): string[] {
   if (opt.children === 'tsx') return ['--expose-gc', '--import', 'tsx', `bench/${name}.ts`];
-  return ['--expose-gc', `dist/bench/${name}.js`];
+  const profile =
+    process.env.BENCH_CPU_PROF && name === 'serve-opsbot'
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+  return ['--expose-gc', ...profile, `dist/bench/${name}.js`];
 }
 
 function compile(): void {

@@ -75,7 +75,7 @@ export function createEngine(deps: EngineDeps): Engine {
     let outcome: Outcome;
     try {
       parsed = await parseRequest(deps, request);
-      await recordRunStart(deps.db, runId, request, parsed, redact);
+      if (parsed.command.mutates) await recordRunStart(deps.db, runId, request, parsed, redact);
       outcome = await execute(runId, request, parsed, replies, log);
     } catch (error) {
       outcome = errorOutcome(error, runId, sandbox, log);
@@ -83,7 +83,7 @@ export function createEngine(deps: EngineDeps): Engine {
     outcome = redactOutcome(outcome, redact);
     const audited = { ...request, text: redact(request.text) };
     await auditRun(deps.db, audited, parsed, outcome).catch((error) => log.error({ err: error }, 'audit write failed'));
-    if (parsed) {
+    if (parsed?.command.mutates) {
       await recordRunEnd(deps.db, outcome).catch((error) => log.error({ err: error }, 'run record failed'));
     }
     deps.metrics?.commandFinished(parsed?.command.name ?? 'unknown', outcomeLabel(outcome));

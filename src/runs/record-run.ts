@@ -1,6 +1,8 @@
 /**
- * Every parsed request is a row in `requests`, from the moment it is accepted
- * until it ends: the history reports count (runs, failures, refusals).
+ * Every accepted request for a change is a row in `requests`, from the moment
+ * it is accepted until it ends: what reports count (changes, failures,
+ * refusals). Read-only commands are in the audit trail only, which keeps
+ * them to one database write each.
  */
 import type { Redactor } from '../redact/redact.js';
 import type { Db } from '../store/db.js';
