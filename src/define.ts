@@ -92,6 +92,38 @@ export interface RunContext {
   /** Resolve a catalog service in an environment (namespace, deployment, context). */
   target(service: string, env: string): Target;
   commands: { list(): CommandInfo[]; get(name: string): CommandInfo | undefined };
+  /** The schedules and their runs; absent when this process runs no scheduler. */
+  schedules?: SchedulePort;
+}
+
+export interface ScheduleRunInfo {
+  tick: Date;
+  state: string;
+  reason: string | null;
+  summary: string | null;
+  runId: string | null;
+}
+
+export interface ScheduleInfo {
+  name: string;
+  summary?: string;
+  cron: string;
+  timezone: string;
+  command: string;
+  paused: boolean;
+  pausedBy?: string;
+  pauseReason?: string;
+  nextRun?: Date;
+  lastRun?: ScheduleRunInfo;
+}
+
+/** What schedule commands may ask of the scheduler. */
+export interface SchedulePort {
+  list(): Promise<ScheduleInfo[]>;
+  history(name: string, limit?: number): Promise<ScheduleRunInfo[]>;
+  /** Runs the schedule's command now, as `actor` (their roles and the approval rules apply). */
+  runNow(name: string, actor: Actor): Promise<ScheduleRunInfo>;
+  setPaused(name: string, paused: boolean, actor: Actor, reason?: string): Promise<void>;
 }
 
 export type RoleRequirement = Role | { default: Role; production: Role };
@@ -159,6 +191,8 @@ export interface ScheduleDefinition {
   /** A channel key from the catalog's `channels`. */
   postTo?: 'alerts' | 'reports' | 'approvals' | 'incidents';
   summary?: string;
+  /** After downtime, run the latest missed tick once (default true); earlier missed ticks are only reported. */
+  catchUp?: boolean;
 }
 
 export function defineSchedule(definition: ScheduleDefinition): ScheduleDefinition {

@@ -7,6 +7,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import cron from 'node-cron';
 import type { z } from 'zod';
 import type { CommandDefinition, PolicyDefinition, ScheduleDefinition } from '../define.js';
 import { OpsError } from '../errors.js';
@@ -47,6 +48,18 @@ function check<T>(shape: z.ZodType, file: string, value: unknown, kind: string):
   return value as T;
 }
 
+function checkTiming(schedule: ScheduleDefinition): string | undefined {
+  if (!cron.validate(schedule.cron)) {
+    return `cron "${schedule.cron}" is not a valid expression; write five fields, e.g. "0 2 * * 5" for Fridays 02:00.`;
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: schedule.timezone ?? 'UTC' });
+  } catch {
+    return `timezone "${schedule.timezone}" is not an IANA time zone; write e.g. "UTC" or "Europe/Lisbon".`;
+  }
+  return undefined;
+}
+
 export async function loadRegistry(contentRoot: string): Promise<Registry> {
   const problems: string[] = [];
   const commands: CommandDefinition[] = [];
@@ -70,6 +83,8 @@ export async function loadRegistry(contentRoot: string): Promise<Registry> {
   const schedules: ScheduleDefinition[] = [];
   for (const { file, value } of await importAll(path.join(contentRoot, 'schedules'))) {
     const schedule = check<ScheduleDefinition>(scheduleShape, file, value, 'Schedule');
+    const timing = checkTiming(schedule);
+    if (timing) problems.push(`${file}: ${timing}`);
     const command = registry.get(schedule.command);
     if (!command) problems.push(`${file}: schedule "${schedule.name}" names unknown command "${schedule.command}".`);
     else {

@@ -29,6 +29,8 @@ export const scheduleShape = z.object({
   command: z.string().min(1),
   args: z.record(z.string(), z.unknown()),
   postTo: z.enum(['alerts', 'reports', 'approvals', 'incidents']).optional(),
+  summary: z.string().optional(),
+  catchUp: z.boolean().optional(),
 });
 
 export const policyShape = z.object({

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog.js';
 import { resolveTarget } from '../catalog.js';
-import type { CommandDefinition, CommandInfo, Plan, RunContext } from '../define.js';
+import type { CommandDefinition, CommandInfo, Plan, Role, RunContext, SchedulePort } from '../define.js';
 import { OpsError } from '../errors.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
@@ -52,6 +52,8 @@ export interface EngineDeps {
   signal?: AbortSignal;
   /** Hides secrets in everything posted, audited or logged from a run (default: token shapes only). */
   redact?: Redactor;
+  /** The scheduler, for the schedule commands; set once it has started. */
+  schedules?: SchedulePort;
 }
 
 export interface Engine {
@@ -100,7 +102,11 @@ export function createEngine(deps: EngineDeps): Engine {
   ): Promise<Outcome> {
     const { command, args, env, flags } = parsed;
     const production = env ? (deps.catalog.environments[env]?.production ?? false) : false;
-    const roles = await resolveRoles(deps.catalog, deps.directory, request.actor);
+    // Schedules are reviewed as code: they may do what an operator may, never approve or administer.
+    const roles: Role[] =
+      request.actor.kind === 'schedule'
+        ? ['viewer', 'operator']
+        : await resolveRoles(deps.catalog, deps.directory, request.actor);
     const needed = requiredRoleFor(command.requiredRole, production);
     if (!satisfies(roles, needed)) {
       throw new OpsError('forbidden', `You need the ${needed} role to run ${command.name}${env ? ` in ${env}` : ''}.`, {
@@ -163,6 +169,7 @@ export function createEngine(deps: EngineDeps): Engine {
       progress: (text) => replies.progress(redact(text)),
       k8s: deps.cluster,
       target: (service, env) => resolveTarget(deps.catalog, service, env),
+      ...(deps.schedules ? { schedules: deps.schedules } : {}),
       commands: {
         list: () => deps.registry.commands.map(commandInfo),
         get: (name) => {

@@ -43,13 +43,18 @@ export async function finishTick(
   );
 }
 
-/** A run of this schedule still going (started within `withinSeconds`): the next tick must not start another. */
-export async function runningTick(q: Queryable, schedule: string, withinSeconds: number): Promise<ScheduleRun | null> {
+/** Another run of this schedule still going (started within `withinSeconds`): `tick` must not start beside it. */
+export async function runningTick(
+  q: Queryable,
+  schedule: string,
+  withinSeconds: number,
+  tick: Date,
+): Promise<ScheduleRun | null> {
   const { rows } = await q.query<ScheduleRun>(
     `select ${COLUMNS} from schedule_runs
-     where schedule = $1 and state = 'running' and started_at > now() - make_interval(secs => $2)
+     where schedule = $1 and state = 'running' and started_at > now() - make_interval(secs => $2) and tick <> $3
      order by tick desc limit 1`,
-    [schedule, withinSeconds],
+    [schedule, withinSeconds, tick],
   );
   return rows[0] ?? null;
 }

@@ -21,7 +21,9 @@ describe.each(testDbLanes)('schedule runs on $name', ({ name, create }) => {
   it('lets one claim per scheduled time through, and keeps the history', async () => {
     expect(await claimTick(t.db, { schedule: 'daily-backup', tick, replica: 'a' })).toBe(true);
     expect(await claimTick(t.db, { schedule: 'daily-backup', tick, replica: 'b' })).toBe(false);
-    expect(await runningTick(t.db, 'daily-backup', 3600)).toMatchObject({ replica: 'a', state: 'running' });
+    expect(await runningTick(t.db, 'daily-backup', 3600, tick)).toBeNull();
+    const next = new Date('2026-11-24T01:00:00Z');
+    expect(await runningTick(t.db, 'daily-backup', 3600, next)).toMatchObject({ replica: 'a', state: 'running' });
     await finishTick(t.db, {
       schedule: 'daily-backup',
       tick,
@@ -29,7 +31,7 @@ describe.each(testDbLanes)('schedule runs on $name', ({ name, create }) => {
       runId: 'r-abc',
       summary: 'backup ok',
     });
-    expect(await runningTick(t.db, 'daily-backup', 3600)).toBeNull();
+    expect(await runningTick(t.db, 'daily-backup', 3600, next)).toBeNull();
     const [run] = await scheduleHistory(t.db, 'daily-backup');
     expect(run).toMatchObject({ state: 'succeeded', runId: 'r-abc', summary: 'backup ok', tick });
     expect((await lastTicks(t.db)).get('daily-backup')?.tick).toEqual(tick);
