@@ -93,7 +93,7 @@ describe('the scheduler', () => {
     ];
     const tick = new Date('2026-11-24T01:00:00Z');
     runs.length = 0;
-    await Promise.all([a, b, c].map((r) => runTick({ ...r, ...deps(r) }, nightly, tick)));
+    await Promise.all([a, b, c].map((r) => runTick(deps(r), nightly, tick)));
     expect(runs).toEqual(['dev:schedule:nightly-check']);
     const [run] = await scheduleHistory(testDb.db, 'nightly-check', 1);
     expect(run).toMatchObject({ tick, state: 'succeeded', summary: 'checked dev' });
@@ -120,7 +120,7 @@ describe('the scheduler', () => {
     const { scheduler, ...r } = await replica('e');
     const alice: Actor = { kind: 'user', userId: 'U0ALICE', teamId: 'T1', roles: ['operator'] };
     await scheduler.setPaused('nightly-check', true, alice, 'maintenance window');
-    await runTick(deps({ scheduler, ...r }), nightly, new Date('2026-11-25T01:00:00Z'));
+    await runTick(deps(r), nightly, new Date('2026-11-25T01:00:00Z'));
     expect((await scheduler.list()).find((s) => s.name === 'nightly-check')).toMatchObject({
       paused: true,
       pausedBy: 'U0ALICE',
