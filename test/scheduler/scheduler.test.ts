@@ -71,7 +71,7 @@ async function replica(name: string, db = testDb.db, now = () => new Date('2026-
     reportMissed: async (m) => void missed.push(...m),
   });
   schedulers.push(scheduler);
-  return { engine, scheduler, missed };
+  return { engine, scheduler, missed, db };
 }
 
 beforeAll(async () => {
@@ -170,10 +170,10 @@ describe('the scheduler', () => {
   });
 });
 
-function deps(r: { engine: Engine }) {
+function deps(r: { engine: Engine; db: TestDb['db'] }) {
   return {
     engine: r.engine,
-    db: testDb.db,
+    db: r.db,
     logger: logs.logger,
     replica: 'test',
     repliesFor: (schedule: { name: string }): Replies => ({
