@@ -82,6 +82,8 @@ export interface CommandInfo {
 export interface RunContext {
   runId: string;
   actor: Actor;
+  /** The --reason the requester gave, if any. */
+  reason?: string;
   catalog: Catalog;
   log: Logger;
   /** Aborted on shutdown, timeout or the Cancel button. */

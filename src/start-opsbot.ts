@@ -12,6 +12,7 @@ import { type Catalog, loadCatalog } from './catalog.js';
 import { type Config, secretValues } from './config.js';
 import { CONSOLE_TEAM } from './console/console.js';
 import { createConsoleDirectory } from './console/console-directory.js';
+import { renderOutcomeText } from './console/render-text.js';
 import { listen } from './http/listen.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
@@ -20,8 +21,12 @@ import { consoleLogPath, createLogger } from './logger.js';
 import { createRedactor } from './redact/redact.js';
 import { loadRegistry } from './registry/load-registry.js';
 import { createEngine, type Engine } from './runs/engine.js';
+import { REPLICA_ID } from './runs/target-lock.js';
+import { describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
+import { startScheduler } from './scheduler/start-scheduler.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
 import { registerOpsListeners } from './slack/register-ops-listeners.js';
+import { renderOutcome } from './slack/render-outcome.js';
 import { createSlackDirectory } from './slack/slack-directory.js';
 import { appendAudit } from './store/audit.js';
 import { type Db, openDb } from './store/db.js';
@@ -114,6 +119,27 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       registerOpsListeners(slack.app, { engine, logger, observeAck: metrics.observeAck });
       await slack.app.init();
     }
+
+    const scheduler = await startScheduler({
+      engine,
+      db,
+      logger,
+      replica: REPLICA_ID,
+      schedules: registry.schedules,
+      repliesFor: scheduleReplies(catalog, async (channel, outcome, schedule) => {
+        if (slack) await slack.client.chat.postMessage({ channel, ...renderOutcome(outcome) });
+        else (options.output ?? process.stdout).write(`[schedule ${schedule.name}] ${renderOutcomeText(outcome)}\n`);
+      }),
+      reportMissed: async (missed) => {
+        const text = describeMissed(missed);
+        const channel = catalog.channels.alerts;
+        if (slack && channel) await slack.client.chat.postMessage({ channel, text });
+        else logger.warn({ missed }, text);
+      },
+    });
+    closers.unshift(async () => scheduler.stop());
+    // The schedule commands reach the scheduler through the engine; it needs the engine to run ticks.
+    engine.deps.schedules = scheduler;
 
     let slackConnected = config.frontEnd !== 'socket';
     // The console needs no HTTP server (and must not fail because port 3000 is taken on a laptop).

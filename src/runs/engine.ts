@@ -114,6 +114,7 @@ export function createEngine(deps: EngineDeps): Engine {
       });
     }
     const ctx = buildContext(runId, request, roles, replies, log.child({ command: command.name, env }));
+    if (flags.reason) ctx.reason = flags.reason;
     const sandbox = deps.cluster.sandbox;
     const base = { runId, sandbox, command: command.name, ...(env ? { env } : {}) };
     let planned: Plan | undefined;

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import scheduleHistory_ from '../../commands/schedule-history.js';
+import scheduleList from '../../commands/schedule-list.js';
+import schedulePause from '../../commands/schedule-pause.js';
+import scheduleResume from '../../commands/schedule-resume.js';
+import scheduleRun from '../../commands/schedule-run.js';
 import { loadCatalog } from '../../src/catalog.js';
 import { type Actor, arg, defineCommand, defineSchedule } from '../../src/define.js';
 import { createKubeCluster } from '../../src/kubernetes/kube-cluster.js';
@@ -48,7 +53,11 @@ const schedulers: Scheduler[] = [];
 
 async function replica(name: string, db = testDb.db, now = () => new Date('2026-11-23T09:07:00Z')) {
   const engine = createEngine({
-    registry: createRegistry([check], [nightly, quarterly], []),
+    registry: createRegistry(
+      [check, scheduleList, scheduleHistory_, schedulePause, scheduleResume, scheduleRun],
+      [nightly, quarterly],
+      [],
+    ),
     catalog: loadCatalog('catalog.yaml'),
     db,
     cluster: createKubeCluster({ kubeConfig: sandbox.kubeConfig, sandbox: true }),
@@ -71,6 +80,7 @@ async function replica(name: string, db = testDb.db, now = () => new Date('2026-
     reportMissed: async (m) => void missed.push(...m),
   });
   schedulers.push(scheduler);
+  engine.deps.schedules = scheduler; // as start-opsbot does
   return { engine, scheduler, missed, db };
 }
 
@@ -160,6 +170,39 @@ describe('the scheduler', () => {
       ['2026-12-02T01:00:00.000Z', 'missed'],
       ['2026-12-01T01:00:00.000Z', 'succeeded'],
     ]);
+  });
+
+  it('is listed, paused, resumed and run from /ops, as the person who asked', async () => {
+    const { engine } = await replica('i');
+    const say = async (text: string, userId = 'U0ALICE') => {
+      const sent: Outcome[] = [];
+      await engine.run(
+        { text, actor: { userId, teamId: 'T1' }, source: 'console' },
+        { send: async (o) => void sent.push(o), progress: async () => {} },
+      );
+      return sent[0] as Outcome;
+    };
+    const paused = await say('schedule pause quarter-check --reason "upgrade tonight"');
+    expect(paused).toMatchObject({
+      kind: 'result',
+      result: {
+        summary: 'quarter-check is paused (upgrade tonight); /ops schedule resume quarter-check to restart it.',
+      },
+    });
+    const list = await say('schedule list');
+    expect(list.kind === 'result' && list.result.details).toMatch(
+      /quarter-check .* PAUSED .* paused by <@U0ALICE>: upgrade tonight/,
+    );
+    expect(await say('schedule pause quarter-check', 'U0CAROL')).toMatchObject({ kind: 'error', code: 'forbidden' });
+    runs.length = 0;
+    const ran = await say('schedule run nightly-check');
+    expect(ran).toMatchObject({ kind: 'result', result: { ok: true } });
+    expect(runs).toEqual(['dev:U0ALICE']);
+    const history = await say('schedule history nightly-check --limit 1');
+    expect(history.kind === 'result' && history.result.summary).toMatch(
+      /^nightly-check: last 1 runs, 0 failed; latest succeeded$/,
+    );
+    expect(await say('schedule resume quarter-check')).toMatchObject({ kind: 'result' });
   });
 
   it('says which schedules exist when a name is wrong', async () => {
