@@ -83,10 +83,72 @@ export interface PodSummary {
   lastTermination?: { reason?: string; exitCode?: number; finishedAt?: string };
 }
 
+export interface RollbackPlan {
+  fromRevision: number;
+  toRevision: number;
+  fromImages: Record<string, string>;
+  toImages: Record<string, string>;
+}
+
+export interface RolloutWait {
+  signal?: AbortSignal;
+  timeoutMs: number;
+  /** How often to look (default 1 s). */
+  pollMs?: number;
+  /** Called with kubectl-like lines ("2 of 3 updated replicas available") when the message changes. */
+  onProgress?(message: string): Promise<void> | void;
+}
+
+export interface RolloutResult {
+  outcome: 'complete' | 'failed' | 'timeout' | 'cancelled';
+  message: string;
+  status: DeploymentStatus;
+}
+
+export interface LogRequest {
+  container?: string;
+  previous?: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+}
+
+export interface PodLog {
+  pod: string;
+  container: string;
+  text: string;
+  /** Why there is no text, e.g. "no previous container". */
+  error?: string;
+}
+
+export interface ClusterEvent {
+  at?: string;
+  type: string;
+  reason: string;
+  object: string;
+  message: string;
+  count: number;
+}
+
 export interface Cluster {
   /** True when this is the built-in sandbox: everything it produces is labelled SANDBOX. */
   readonly sandbox: boolean;
   getDeployment(target: Target): Promise<DeploymentStatus>;
   rolloutHistory(target: Target): Promise<RolloutRevision[]>;
   listPods(target: Target): Promise<PodSummary[]>;
+  /** What `kubectl rollout undo [--to-revision]` would do; refuses as kubectl does (paused, no such revision…). */
+  planRollback(target: Target, toRevision?: number): Promise<RollbackPlan>;
+  /** `kubectl rollout undo`: the same patch, with the same annotation handling. */
+  rollback(target: Target, toRevision?: number): Promise<RollbackPlan>;
+  /** `kubectl rollout restart`: sets kubectl.kubernetes.io/restartedAt on the pod template. */
+  restart(target: Target, at: Date): Promise<void>;
+  getReplicas(target: Target): Promise<number>;
+  /** Through the scale subresource, as `kubectl scale`. */
+  scale(target: Target, replicas: number): Promise<void>;
+  /** `kubectl set image` on the target's container, recording kubernetes.io/change-cause. */
+  setImage(target: Target, image: string, changeCause: string): Promise<{ container: string; from: string }>;
+  /** Follows the rollout as `kubectl rollout status` judges it. */
+  waitForRollout(target: Target, options: RolloutWait): Promise<RolloutResult>;
+  podLogs(target: Target, request: LogRequest): Promise<PodLog[]>;
+  /** Recent events of the deployment, its ReplicaSets and pods, newest last. */
+  events(target: Target): Promise<ClusterEvent[]>;
 }

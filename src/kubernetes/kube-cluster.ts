@@ -2,11 +2,13 @@
  * The Cluster adapter over @kubernetes/client-node 1.4: one pair of API clients per kube context,
  * every call wrapped so that errors leave as OpsErrors (kube-errors.ts).
  */
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { OpsError } from '../errors.js';
 import type { Cluster, Target } from './cluster.js';
+import { kubeChanges } from './kube-changes.js';
 import { type KubeOperation, translateKubeError } from './kube-errors.js';
 import { selectorString, toDeploymentStatus, toPodSummary, toRevisions } from './kube-mapping.js';
+import { kubeObserve } from './kube-observe.js';
 
 export interface KubeClusterOptions {
   kubeConfig: KubeConfig;
@@ -75,7 +77,15 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
       c.apps.readNamespacedDeployment({ name: target.deployment, namespace: target.namespace }),
     );
 
-  return {
+  const listReplicaSets = async (target: Target, deployment: V1Deployment) => {
+    const labelSelector = selectorString(deployment.spec?.selector);
+    const list = await call(target, { verb: 'list', resource: 'replicasets' }, (c) =>
+      c.apps.listNamespacedReplicaSet({ namespace: target.namespace, labelSelector }),
+    );
+    return list.items;
+  };
+
+  const reads: Pick<Cluster, 'sandbox' | 'getDeployment' | 'rolloutHistory' | 'listPods'> = {
     sandbox: options.sandbox,
 
     async getDeployment(target) {
@@ -84,11 +94,7 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
 
     async rolloutHistory(target) {
       const deployment = await readDeployment(target);
-      const labelSelector = selectorString(deployment.spec?.selector);
-      const list = await call(target, { verb: 'list', resource: 'replicasets' }, (c) =>
-        c.apps.listNamespacedReplicaSet({ namespace: target.namespace, labelSelector }),
-      );
-      return toRevisions(deployment, list.items);
+      return toRevisions(deployment, await listReplicaSets(target, deployment));
     },
 
     async listPods(target) {
@@ -101,6 +107,11 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
         .map(toPodSummary)
         .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.name.localeCompare(b.name));
     },
+  };
+  return {
+    ...reads,
+    ...kubeChanges(call, readDeployment, listReplicaSets),
+    ...kubeObserve(call, readDeployment, reads.listPods),
   };
 }
 

@@ -1,0 +1,121 @@
+/**
+ * The Cluster adapter's changes, each sent exactly as kubectl sends it: rollout undo as a
+ * JSON patch, restart as a merge patch of one annotation, scale through the scale
+ * subresource, set image as a strategic merge patch. A conflict (409: the object changed
+ * under us) is retried once after re-reading; a second conflict is explained.
+ */
+import {
+  type AppsV1Api,
+  type CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Deployment,
+  type V1ReplicaSet,
+} from '@kubernetes/client-node';
+import { OpsError } from '../errors.js';
+import type { Cluster, Target } from './cluster.js';
+import type { KubeOperation } from './kube-errors.js';
+import { CHANGE_CAUSE_ANNOTATION } from './kube-mapping.js';
+import { planUndo } from './rollout-undo.js';
+
+export type Call = <T>(
+  target: Target,
+  op: Omit<KubeOperation, 'target' | 'server'>,
+  fn: (c: { apps: AppsV1Api; core: CoreV1Api }) => Promise<T>,
+) => Promise<T>;
+
+const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+// kubectl formats restartedAt with time.RFC3339: seconds precision.
+const rfc3339 = (at: Date) => `${at.toISOString().slice(0, 19)}Z`;
+
+async function onceMoreOnConflict<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof OpsError) || error.code !== 'k8s_conflict') throw error;
+    return fn();
+  }
+}
+
+export function kubeChanges(
+  call: Call,
+  readDeployment: (target: Target) => Promise<V1Deployment>,
+  listReplicaSets: (target: Target, deployment: V1Deployment) => Promise<V1ReplicaSet[]>,
+): Pick<Cluster, 'planRollback' | 'rollback' | 'restart' | 'getReplicas' | 'scale' | 'setImage'> {
+  const plan = async (target: Target, toRevision?: number) => {
+    const deployment = await readDeployment(target);
+    return { deployment, undo: planUndo(target, deployment, await listReplicaSets(target, deployment), toRevision) };
+  };
+  const patch = (target: Target, body: unknown, strategy: PatchStrategy) =>
+    call(target, { verb: 'patch', resource: 'deployments' }, (c) =>
+      c.apps.patchNamespacedDeployment(
+        { name: target.deployment, namespace: target.namespace, body },
+        setHeaderOptions('Content-Type', strategy),
+      ),
+    );
+  const refusePaused = (target: Target, deployment: V1Deployment, what: string) => {
+    if (!deployment.spec?.paused) return;
+    throw new OpsError(
+      'refused',
+      `Nothing was changed: ${target.deployment} in ${target.env} is paused, so it cannot ${what}.`,
+      {
+        hint: `Resume it first (kubectl rollout resume deployment/${target.deployment} -n ${target.namespace}).`,
+      },
+    );
+  };
+
+  return {
+    planRollback: async (target, toRevision) => {
+      const { fromRevision, toRevision: to, fromImages, toImages } = (await plan(target, toRevision)).undo;
+      return { fromRevision, toRevision: to, fromImages, toImages };
+    },
+    rollback: (target, toRevision) =>
+      onceMoreOnConflict(async () => {
+        const { undo } = await plan(target, toRevision);
+        await patch(target, undo.patch, PatchStrategy.JsonPatch);
+        const { fromRevision, toRevision: to, fromImages, toImages } = undo;
+        return { fromRevision, toRevision: to, fromImages, toImages };
+      }),
+    restart: (target, at) =>
+      onceMoreOnConflict(async () => {
+        refusePaused(target, await readDeployment(target), 'be restarted');
+        const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: rfc3339(at) } } } } };
+        await patch(target, body, PatchStrategy.StrategicMergePatch);
+      }),
+    getReplicas: async (target) => {
+      const scale = await call(target, { verb: 'get', resource: 'deployments/scale' }, (c) =>
+        c.apps.readNamespacedDeploymentScale({ name: target.deployment, namespace: target.namespace }),
+      );
+      return scale.spec?.replicas ?? 0;
+    },
+    scale: async (target, replicas) => {
+      await call(target, { verb: 'patch', resource: 'deployments/scale' }, (c) =>
+        c.apps.patchNamespacedDeploymentScale(
+          { name: target.deployment, namespace: target.namespace, body: { spec: { replicas } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        ),
+      );
+    },
+    setImage: (target, image, changeCause) =>
+      onceMoreOnConflict(async () => {
+        const deployment = await readDeployment(target);
+        const containers = deployment.spec?.template.spec?.containers ?? [];
+        const container = target.container ? containers.find((c) => c.name === target.container) : containers[0];
+        if (!container) {
+          throw new OpsError(
+            'not_found',
+            `${target.deployment} in ${target.env} has no container "${target.container}".`,
+            {
+              hint: `Its containers: ${containers.map((c) => c.name).join(', ')}. Fix services.${target.service}.container in the catalog.`,
+            },
+          );
+        }
+        const body = {
+          metadata: { annotations: { [CHANGE_CAUSE_ANNOTATION]: changeCause } },
+          spec: { template: { spec: { containers: [{ name: container.name, image }] } } },
+        };
+        await patch(target, body, PatchStrategy.StrategicMergePatch);
+        return { container: container.name, from: container.image ?? '' };
+      }),
+  };
+}
