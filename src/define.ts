@@ -16,10 +16,12 @@
 
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Catalog } from './catalog.js';
+import type { Catalog, ResolvedTarget } from './catalog.js';
+import { OpsError } from './errors.js';
 import type { Cluster, Target } from './kubernetes/cluster.js';
 
 export { formatAge, formatTable } from './format.js';
+export { followRollout } from './kubernetes/follow-rollout.js';
 
 export const ROLES = ['viewer', 'operator', 'approver', 'admin', 'break-glass'] as const;
 export type Role = (typeof ROLES)[number];
@@ -92,7 +94,7 @@ export interface RunContext {
   progress(text: string): Promise<void>;
   k8s: Cluster;
   /** Resolve a catalog service in an environment (namespace, deployment, context). */
-  target(service: string, env: string): Target;
+  target(service: string, env: string): ResolvedTarget;
   commands: { list(): CommandInfo[]; get(name: string): CommandInfo | undefined };
   /** The schedules and their runs; absent when this process runs no scheduler. */
   schedules?: SchedulePort;
@@ -155,10 +157,21 @@ export function defineCommand<S extends z.ZodObject>(definition: CommandDefiniti
   return definition;
 }
 
+/** Stop a command with a message the user can act on (nothing has been changed). */
+export function refuse(message: string, hint?: string): never {
+  throw new OpsError('refused', message, hint ? { hint } : {});
+}
+
 /** Argument helpers whose values the engine checks against the catalog ("did you mean …"). */
 export const arg = {
   service: () => z.string().min(1).meta({ catalog: 'service', description: 'a service from the catalog' }),
   env: () => z.string().min(1).meta({ catalog: 'environment', description: 'an environment from the catalog' }),
+  /** "30s", "10m", "2h" → milliseconds. */
+  duration: () =>
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?[smh]$/, 'a duration like 30s, 10m or 2h')
+      .transform((v) => Number(v.slice(0, -1)) * { s: 1_000, m: 60_000, h: 3_600_000 }[v.slice(-1) as 's' | 'm' | 'h']),
 };
 
 /** The catalog kind an argument refers to, if any (set by arg.service / arg.env). */

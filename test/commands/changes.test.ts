@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import deploy from '../../commands/deploy.js';
+import diagnose from '../../commands/diagnose.js';
+import history from '../../commands/history.js';
+import logs from '../../commands/logs.js';
+import restart from '../../commands/restart.js';
+import rollback from '../../commands/rollback.js';
+import scale from '../../commands/scale.js';
+import type { FakeApiServer } from '../../src/kubernetes/fake-apiserver/index.js';
+import { createRunContext, type TestRunContext } from '../support/run-context.js';
+
+const NS = 'neural-hive-mind';
+
+describe('the Kubernetes runbook actions', () => {
+  let t: TestRunContext;
+  const fake = (env: string) => t.sandbox.servers[`${env}-cluster`] as FakeApiServer;
+  const image = (env: string, name: string) =>
+    fake(env).cluster.deployment(NS, name).spec.template.spec.containers[0]?.image;
+  beforeAll(async () => {
+    t = await createRunContext();
+  });
+  afterAll(() => t.close());
+
+  it('rollback in dev puts the previous image back, says so, and shows the plan first', async () => {
+    const plan = await rollback.plan?.(t.ctx, { service: 'backend', env: 'dev' });
+    expect(plan?.summary).toMatch(/^roll back backend in dev from revision (\d+) to (\d+)$/);
+    const [from, to] = [plan?.changes[1]?.from, plan?.changes[1]?.to];
+    expect(image('dev', 'backend')).toBe(from);
+    const result = await t.run(rollback, { service: 'backend', env: 'dev' });
+    expect(result.summary).toMatch(
+      /^Rolled back backend in dev to revision \d+ \(registry\.example\.com\/backend:.+\); rollout complete$/,
+    );
+    expect(image('dev', 'backend')).toBe(to);
+    expect(t.progress).toContain('backend in dev: rollout complete');
+  });
+
+  it('deploy sets the new tag on the same repository and records who asked in the change-cause', async () => {
+    const result = await t.run(deploy, { service: 'frontend', env: 'staging', tag: '9.9.9' });
+    expect(result.summary).toBe('Deployed frontend 9.9.9 to staging; rollout complete');
+    expect(image('staging', 'frontend')).toBe('registry.example.com/frontend:9.9.9');
+    const revisions = await t.run(history, { service: 'frontend', env: 'staging' });
+    expect(revisions.details).toMatch(new RegExp(`deploy 9\\.9\\.9 by U0ALICE \\(run ${t.ctx.runId}\\)`));
+  });
+
+  it('deploy refuses a tag that is not a Docker tag', () => {
+    expect(deploy.args.safeParse({ service: 'frontend', env: 'dev', tag: 'latest;rm -rf /' }).success).toBe(false);
+  });
+
+  it('scale shows from → to and refuses more than the catalog allows', async () => {
+    const plan = await scale.plan?.(t.ctx, { service: 'worker', env: 'staging', replicas: 5 });
+    expect(plan?.changes).toEqual([{ what: 'replicas', from: expect.any(String), to: '5' }]);
+    await expect(scale.plan?.(t.ctx, { service: 'worker', env: 'staging', replicas: 21 })).rejects.toThrow(
+      'Nothing was changed: worker may run at most 20 replicas, not 21.',
+    );
+    const result = await t.run(scale, { service: 'worker', env: 'staging', replicas: 5 });
+    expect(result.summary).toMatch(/^Scaled worker in staging from \d+ to 5 replicas; rollout complete$/);
+    expect(fake('staging').cluster.deployment(NS, 'worker').spec.replicas).toBe(5);
+  });
+
+  it('a restart whose rollout does not finish in time ends as not done, with a Roll back button', async () => {
+    fake('dev').cluster.setRolloutBehaviour({ mode: 'hold', updated: 0 }, { namespace: NS, name: 'frontend' });
+    const result = await t.run(restart, { service: 'frontend', env: 'dev', timeout: '2s' });
+    expect(result.ok).toBe(false);
+    expect(result.summary).toMatch(
+      /^Restarted frontend in dev, but the rollout is not done: still not done after 2 s: /,
+    );
+    expect(result.actions).toEqual([{ label: 'Roll back', command: 'rollback frontend dev', style: 'danger' }]);
+    fake('dev').cluster.setRolloutBehaviour({ mode: 'complete' }, { namespace: NS, name: 'frontend' });
+  });
+
+  it('a rollout past its progress deadline ends as FAILED', async () => {
+    fake('dev').cluster.setRolloutBehaviour({ mode: 'hold', updated: 0 }, { namespace: NS, name: 'neural-engine' });
+    const running = t.run(deploy, { service: 'neural-engine', env: 'dev', tag: '3.0.0', timeout: '20s' });
+    await new Promise((r) => setTimeout(r, 300));
+    fake('dev').cluster.advance(11 * 60_000);
+    const result = await running;
+    expect(result.ok).toBe(false);
+    expect(result.summary).toMatch(
+      /^Deployed neural-engine 3\.0\.0 to dev, but the rollout FAILED: progress deadline exceeded/,
+    );
+    expect(result.actions?.[0]?.command).toBe('rollback neural-engine dev');
+  });
+
+  it('diagnose finds the OOMKilled worker and offers the next steps', async () => {
+    const result = await t.run(diagnose, { service: 'worker', env: 'dev' });
+    expect(result.summary).toMatch(/^worker in dev: 1 of \d+ pods unhealthy \(OOMKilled\)$/);
+    expect(result.details).toMatch(/OOMKilled exit 137/);
+    expect(result.actions?.map((a) => a.command)).toEqual([
+      'logs worker dev --previous',
+      'restart worker dev',
+      'rollback worker dev',
+    ]);
+  });
+
+  it('logs --previous shows what the crashed container printed, pod by pod', async () => {
+    const result = await t.run(logs, { service: 'worker', env: 'dev', previous: true });
+    expect(result.summary).toMatch(/^worker in dev: \d+ log lines from \d+ pods? \(previous containers\)$/);
+    expect(result.details).toMatch(/==> worker-\w+-\w+\/worker \(previous\) <==/);
+  });
+
+  it('a change the bot’s account may not make names the verb and resource', async () => {
+    const undo = fake('staging').injectFault({ method: 'PATCH', path: /deployments\/backend$/, status: 403 });
+    await expect(t.run(restart, { service: 'backend', env: 'staging' })).rejects.toThrow(/patch.*deployments/);
+    undo();
+  });
+
+  it('a conflict is retried once after re-reading; a second one is explained', async () => {
+    const once = fake('staging').injectFault({
+      method: 'PATCH',
+      path: /deployments\/api-gateway$/,
+      status: 409,
+      times: 1,
+    });
+    expect((await t.run(restart, { service: 'api-gateway', env: 'staging' })).summary).toMatch(
+      /^Restarted api-gateway in staging/,
+    );
+    once();
+    const twice = fake('staging').injectFault({
+      method: 'PATCH',
+      path: /deployments\/api-gateway$/,
+      status: 409,
+      times: 2,
+    });
+    await expect(t.run(restart, { service: 'api-gateway', env: 'staging' })).rejects.toThrow(
+      /changed while opsbot was updating it/,
+    );
+    twice();
+  });
+
+  it('a server error says the change may not have happened', async () => {
+    const undo = fake('staging').injectFault({ method: 'PATCH', path: /deployments\/worker\/scale$/, status: 500 });
+    await expect(t.run(scale, { service: 'worker', env: 'staging', replicas: 3 })).rejects.toThrow(
+      /500|Internal error/,
+    );
+    undo();
+  });
+});
