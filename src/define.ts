@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Catalog, ResolvedTarget } from './catalog.js';
 import { OpsError } from './errors.js';
-import type { Cluster, Target } from './kubernetes/cluster.js';
+import type { Cluster } from './kubernetes/cluster.js';
 
 export { formatAge, formatTable } from './format.js';
 export { followRollout } from './kubernetes/follow-rollout.js';
