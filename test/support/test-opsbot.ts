@@ -34,7 +34,13 @@ export interface TestOpsbot {
 }
 
 export async function startTestOpsbot(
-  options: { mode?: 'http' | 'socket'; users?: FakeSlackUser[]; usergroups?: Record<string, string[]> } = {},
+  options: {
+    mode?: 'http' | 'socket';
+    users?: FakeSlackUser[];
+    usergroups?: Record<string, string[]>;
+    /** Share another instance's database, as a second replica would (that instance closes it). */
+    shareDbWith?: TestOpsbot;
+  } = {},
 ): Promise<TestOpsbot> {
   const mode = options.mode ?? 'http';
   const socket = mode === 'socket' ? await startFakeSocketMode() : undefined;
@@ -43,7 +49,10 @@ export async function startTestOpsbot(
     usergroups: options.usergroups ?? { S0SRE: [] },
     ...(socket ? { socketMode: socket } : {}),
   });
-  const testDb = await createTestDb();
+  const shared = options.shareDbWith;
+  const testDb = shared
+    ? { ...shared.testDb, db: await shared.testDb.openAnother(), close: async () => {} }
+    : await createTestDb();
   const logs = collectLogs();
   const env: Record<string, string> = {
     SLACK_BOT_TOKEN: 'xoxb-1-test-bot-token',
@@ -77,7 +86,8 @@ export async function startTestOpsbot(
       await opsbot.close();
       await slack.close();
       await socket?.close();
-      await testDb.close();
+      if (shared) await testDb.db.close();
+      else await testDb.close();
     },
   };
 }
