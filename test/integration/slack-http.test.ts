@@ -12,6 +12,7 @@ beforeAll(async () => {
       { id: 'U0ALICE', name: 'alice' },
       { id: 'U0GUEST', name: 'guest', is_restricted: true },
     ],
+    usergroups: { S0SRE: ['U0DAVE'] },
   });
 });
 afterAll(async () => t?.close());
@@ -56,6 +57,14 @@ describe('/ops over signed HTTP, as Slack sends it', () => {
     const help = await answerTo((await t.command('help')).responseUrl);
     expect(responseText(help.blocks)).toContain('status');
     expect(responseText(help.blocks)).toContain('whoami');
+  });
+
+  it('gives members of a Slack user group the group’s role, asking Slack once per minute at most', async () => {
+    const first = await answerTo((await t.command('whoami', 'U0DAVE')).responseUrl);
+    expect(first.text).toContain('roles: viewer, operator');
+    const before = t.slack.callsTo('usergroups.users.list').length;
+    await answerTo((await t.command('whoami', 'U0DAVE')).responseUrl);
+    expect(t.slack.callsTo('usergroups.users.list').length).toBe(before);
   });
 
   it('refuses a guest: "*" means full members only', async () => {
