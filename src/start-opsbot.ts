@@ -89,8 +89,6 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     closers.unshift(async () => abort.abort());
 
     let slack: SlackFrontEnd | undefined;
-    const directoryFor = (s?: SlackFrontEnd) =>
-      s ? createSlackDirectory(s.client) : createConsoleDirectory(CONSOLE_TEAM);
     const redact = createRedactor(secretValues(config));
     const engineDeps = {
       registry,
@@ -104,7 +102,7 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     };
     let engine: Engine;
     if (config.frontEnd === 'console') {
-      engine = createEngine({ ...engineDeps, directory: directoryFor() });
+      engine = createEngine({ ...engineDeps, directory: createConsoleDirectory(CONSOLE_TEAM) });
     } else {
       slack = createSlackFrontEnd({
         logger,
@@ -115,9 +113,11 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
         slackApiUrl: config.slackApiUrl,
         ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
       });
-      engine = createEngine({ ...engineDeps, directory: directoryFor(slack) });
-      registerOpsListeners(slack.app, { engine, logger, observeAck: metrics.observeAck });
       await slack.app.init();
+      // Users of other teams (Slack Connect) are external: roles are for members of this workspace only.
+      const { team_id: workspaceTeamId } = await slack.client.auth.test();
+      engine = createEngine({ ...engineDeps, directory: createSlackDirectory(slack.client, workspaceTeamId) });
+      registerOpsListeners(slack.app, { engine, logger, observeAck: metrics.observeAck });
     }
 
     const scheduler = await startScheduler({

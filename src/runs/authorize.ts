@@ -1,8 +1,9 @@
 /**
  * Roles come from the catalog: user ids, user groups (resolved through the
  * Directory, cached briefly) and "*" for every full member of the workspace.
- * Guests, external (Slack Connect) users, bots and deactivated accounts never
- * hold a role beyond what their own id is listed for — and never "*".
+ * Guests, external (Slack Connect) users, bots and deactivated accounts hold no
+ * role at all, even when their id is listed: the catalog cannot make a guest an
+ * approver by mistake.
  */
 import type { Catalog } from '../catalog.js';
 import { ROLES, type Role, type RoleRequirement } from '../define.js';
@@ -19,6 +20,8 @@ export interface DirectoryUser {
 export interface Directory {
   groupMembers(groupId: string): Promise<readonly string[]>;
   user(userId: string): Promise<DirectoryUser | undefined>;
+  /** The workspace opsbot is installed in (auth.test); users of other teams are external. */
+  workspaceTeamId?: string;
 }
 
 /** Roles that satisfy a requirement: admin can do what an operator can; nobody is an approver by implication. */
@@ -35,25 +38,18 @@ export async function resolveRoles(
   directory: Directory,
   actor: { userId: string; teamId: string },
 ): Promise<Role[]> {
+  const user = await directory.user(actor.userId);
+  const home = directory.workspaceTeamId ?? actor.teamId;
+  const fullMember = !!user && !user.isGuest && !user.isBot && !user.deleted && (!user.teamId || user.teamId === home);
+  if (!fullMember) return [];
   const roles: Role[] = [];
-  let fullMember: boolean | undefined;
-  const isFullMember = async () => {
-    if (fullMember === undefined) {
-      const user = await directory.user(actor.userId);
-      fullMember =
-        !!user && !user.isGuest && !user.isBot && !user.deleted && (!user.teamId || user.teamId === actor.teamId);
-    }
-    return fullMember;
-  };
   for (const role of ROLES) {
     const members = (catalog.roles as Partial<Record<Role, readonly string[]>>)[role] ?? [];
     for (const member of members) {
       const holds =
         member === actor.userId ||
-        (member === '*' && (await isFullMember())) ||
-        (member.startsWith('S') &&
-          (await directory.groupMembers(member)).includes(actor.userId) &&
-          (await isFullMember()));
+        member === '*' ||
+        (member.startsWith('S') && (await directory.groupMembers(member)).includes(actor.userId));
       if (holds) {
         roles.push(role);
         break;

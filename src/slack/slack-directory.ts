@@ -8,10 +8,11 @@ import type { WebClient } from '@slack/web-api';
 import type { Directory, DirectoryUser } from '../runs/authorize.js';
 import { TtlCache } from '../runs/ttl-cache.js';
 
-export function createSlackDirectory(client: WebClient, ttlMs = 60_000): Directory {
+export function createSlackDirectory(client: WebClient, workspaceTeamId?: string, ttlMs = 60_000): Directory {
   const groups = new TtlCache<readonly string[]>(ttlMs);
   const users = new TtlCache<DirectoryUser | undefined>(ttlMs);
   return {
+    ...(workspaceTeamId ? { workspaceTeamId } : {}),
     groupMembers: (groupId) =>
       groups.get(groupId, async () => {
         const response = await client.usergroups.users.list({ usergroup: groupId });

@@ -56,6 +56,20 @@ describe('roles from the catalog', () => {
     }
   });
 
+  it('gives no role to a guest or bot even when the catalog lists its id, nor to another workspace’s user', async () => {
+    const listed = {
+      ...catalog,
+      roles: { ...catalog.roles, approver: ['U0GUEST', 'U0BOT', 'U0EXT'] },
+    } as unknown as Catalog;
+    const dir = {
+      ...directory({ U0GUEST: { isGuest: true }, U0BOT: { isBot: true }, U0EXT: { teamId: 'T2' } }),
+      workspaceTeamId: 'T1',
+    };
+    for (const id of ['U0GUEST', 'U0BOT']) expect(await resolveRoles(listed, dir, actor(id))).toEqual([]);
+    // A Slack Connect user whose request carries their own team id is still external to this workspace.
+    expect(await resolveRoles(listed, dir, actor('U0EXT', 'T2'))).toEqual([]);
+  });
+
   it('does not trust a display name: an unknown user id holds nothing but "*"', async () => {
     const dir = directory({ U0MALLORY: {} });
     expect(await resolveRoles(catalog, dir, actor('U0MALLORY'))).toEqual(['viewer']);

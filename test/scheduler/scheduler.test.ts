@@ -61,7 +61,10 @@ async function replica(name: string, db = testDb.db, now = () => new Date('2026-
     catalog: loadCatalog('catalog.yaml'),
     db,
     cluster: createKubeCluster({ kubeConfig: sandbox.kubeConfig, sandbox: true }),
-    directory: { groupMembers: async () => [], user: async () => undefined },
+    directory: {
+      groupMembers: async () => [],
+      user: async (id) => ({ id, isGuest: false, isBot: false, deleted: false }),
+    },
     logger: logs.logger,
   });
   engines.push(engine);
