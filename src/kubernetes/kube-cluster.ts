@@ -9,6 +9,7 @@ import { kubeChanges } from './kube-changes.js';
 import { type KubeOperation, translateKubeError } from './kube-errors.js';
 import { selectorString, toDeploymentStatus, toPodSummary, toRevisions } from './kube-mapping.js';
 import { kubeObserve } from './kube-observe.js';
+import { reuseConnections } from './reuse-connections.js';
 
 export interface KubeClusterOptions {
   kubeConfig: KubeConfig;
@@ -52,6 +53,7 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
       contexts: kubeConfig.getContexts(),
       currentContext: context,
     });
+    reuseConnections(scoped);
     const made = {
       apps: scoped.makeApiClient(AppsV1Api),
       core: scoped.makeApiClient(CoreV1Api),
