@@ -98,6 +98,23 @@ export interface RunContext {
   commands: { list(): CommandInfo[]; get(name: string): CommandInfo | undefined };
   /** The schedules and their runs; absent when this process runs no scheduler. */
   schedules?: SchedulePort;
+  /** Change freezes, declared in the catalog or from Slack (absent without a store). */
+  freezes?: FreezePort;
+}
+
+export interface FreezeInfo {
+  env: string;
+  until: Date;
+  reason: string;
+  /** Who declared it from Slack; "catalog" for the catalog's freezes. */
+  by: string;
+}
+
+export interface FreezePort {
+  list(env?: string): Promise<FreezeInfo[]>;
+  add(env: string, durationMs: number, reason: string, actor: Actor): Promise<FreezeInfo>;
+  /** Lifts the Slack freezes of the environment (the catalog's stay until the catalog changes). */
+  lift(env: string, actor: Actor): Promise<number>;
 }
 
 export interface ScheduleRunInfo {

@@ -16,7 +16,8 @@ import type { Db } from '../store/db.js';
 import { auditRun, auditStart } from './audit-run.js';
 import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
 import { type EngineFlags, usage } from './bind-args.js';
-import { type Gate, refuseProductionMutations } from './gates.js';
+import { createFreezePort } from './freeze-port.js';
+import { type Gate, refuseDuringFreeze, refuseProductionMutations } from './gates.js';
 import type { Outcome, Replies } from './outcome.js';
 import type { Token } from './parse-command-text.js';
 import { type ParsedRequest, parseRequest } from './parse-request.js';
@@ -66,8 +67,9 @@ export interface Engine {
 export const newRunId = () => `r-${randomBytes(5).toString('base64url').toLowerCase().replace(/[-_]/g, 'x')}`;
 
 export function createEngine(deps: EngineDeps): Engine {
-  const gates = deps.gates ?? [refuseProductionMutations];
+  const gates = deps.gates ?? [refuseDuringFreeze(deps.db, deps.catalog), refuseProductionMutations];
   const redact = deps.redact ?? createRedactor();
+  const freezes = createFreezePort(deps.db, deps.catalog);
 
   async function run(request: RunRequest, replies: Replies): Promise<Outcome> {
     const runId = newRunId();
@@ -171,6 +173,7 @@ export function createEngine(deps: EngineDeps): Engine {
       k8s: deps.cluster,
       target: (service, env) => resolveTarget(deps.catalog, service, env),
       ...(deps.schedules ? { schedules: deps.schedules } : {}),
+      freezes,
       commands: {
         list: () => deps.registry.commands.map(commandInfo),
         get: (name) => {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import freeze from '../../commands/freeze.js';
+import freezeList from '../../commands/freeze-list.js';
+import unfreeze from '../../commands/unfreeze.js';
 import { loadCatalog } from '../../src/catalog.js';
 import { arg, defineCommand } from '../../src/define.js';
 import { createKubeCluster } from '../../src/kubernetes/kube-cluster.js';
@@ -92,7 +95,7 @@ beforeAll(async () => {
   const catalog = loadCatalog('catalog.yaml');
   sandbox = await startSandbox(sandboxEnvironments(catalog));
   engine = createEngine({
-    registry: createRegistry([bump, crash, slow, leak], [], []),
+    registry: createRegistry([bump, crash, slow, leak, freeze, unfreeze, freezeList], [], []),
     catalog,
     db: testDb.db,
     cluster: createKubeCluster({ kubeConfig: sandbox.kubeConfig, sandbox: true }),
@@ -172,6 +175,25 @@ describe('the run pipeline', () => {
     );
     const [audit] = await listAudit(testDb.db, { requestId: outcome.runId, limit: 1 });
     expect(JSON.stringify(audit)).not.toContain('hunter22');
+  });
+
+  it('a freeze refuses changes in its environment until it is lifted, and says until when and why', async () => {
+    expect(await run('freeze dev 2h')).toMatchObject({ kind: 'error', message: expect.stringContaining('Say why') });
+    const frozen = await run('freeze dev 2h --reason "load test"');
+    expect(frozen.kind === 'result' && frozen.result.summary).toMatch(
+      /^dev is frozen until .* UTC \(load test\)\. \/ops unfreeze dev lifts it\.$/,
+    );
+    ran.length = 0;
+    const refused = await run('bump worker dev', 'U0BOB');
+    expect(refused.kind === 'error' && refused.message).toMatch(
+      /^Nothing was changed: dev is frozen until .* \(load test\), so bump cannot run there\.$/,
+    );
+    expect(ran).toEqual([]);
+    expect(await run('bump worker staging')).toMatchObject({ kind: 'result' });
+    const list = await run('freeze list');
+    expect(list.kind === 'result' && list.result.details).toMatch(/dev .* <@U0ALICE> .* load test/);
+    expect(await run('unfreeze dev')).toMatchObject({ kind: 'result', result: { summary: 'Lifted 1 freeze in dev.' } });
+    expect(await run('bump worker dev')).toMatchObject({ kind: 'result' });
   });
 
   it('turns an unexpected error into a generic message with the run id, and logs the cause', async () => {
