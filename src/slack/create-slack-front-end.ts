@@ -48,6 +48,8 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
     clientOptions,
     logger: log,
     deferInitialization: true,
+    // Bolt keeps per-conversation state in memory by default; opsbot keeps its state in PostgreSQL.
+    convoStore: false,
   });
   return {
     app,
