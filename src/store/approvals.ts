@@ -140,29 +140,32 @@ export async function getApprovalRequest(q: Queryable, id: string): Promise<Appr
   return rows[0] ?? null;
 }
 
-export interface InsertApprovalRequest {
-  id: string;
-  command: string;
-  service: string;
-  env: string;
-  args: Record<string, unknown>;
-  plan: Plan;
-  paramsHash: string;
-  requester: string;
-  requesterPerson: string;
-  teamId: string;
-  channelId: string | null;
-  threadTs: string | null;
-  reason: string | null;
-  incidentId: string | null;
-  breakGlass: boolean;
-  quorum: number;
-  policy: string;
-  approvalWindowSeconds: number;
+/** What a new request is made of: the request's own fields, its time to live, and where it starts. */
+export type InsertApprovalRequest = Pick<
+  ApprovalRequest,
+  | 'id'
+  | 'command'
+  | 'service'
+  | 'env'
+  | 'args'
+  | 'plan'
+  | 'paramsHash'
+  | 'requester'
+  | 'requesterPerson'
+  | 'teamId'
+  | 'channelId'
+  | 'threadTs'
+  | 'reason'
+  | 'incidentId'
+  | 'breakGlass'
+  | 'quorum'
+  | 'policy'
+  | 'approvalWindowSeconds'
+> & {
   ttlSeconds: number;
   /** 'pending', or 'approved' (approved_at = now()) for break-glass. */
   state: 'pending' | 'approved';
-}
+};
 
 /**
  * Inserts the request, or returns null when a pending request for the same (service, env) exists: the partial
