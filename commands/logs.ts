@@ -9,11 +9,13 @@ export default defineCommand({
     'logs api-gateway prod',
     'logs worker dev --previous',
     'logs neural-engine staging --container model-sync --tail 500 --since 10m',
+    'logs worker dev --pod worker-7d9f-abcde',
   ],
   args: z.object({
     service: arg.service(),
     env: arg.env(),
     previous: z.boolean().default(false).describe('the container before the last restart'),
+    pod: z.string().optional().describe('one pod by name (default: all)'),
     container: z.string().optional(),
     tail: z.coerce.number().int().min(1).max(5_000).default(100),
     since: arg.duration().optional().describe('only lines newer than this, e.g. 10m'),
@@ -25,6 +27,7 @@ export default defineCommand({
     const target = { ...ctx.target(a.service, a.env), ...(a.container ? { container: a.container } : {}) };
     const logs = await ctx.k8s.podLogs(target, {
       previous: a.previous,
+      ...(a.pod ? { pod: a.pod } : {}),
       tailLines: a.tail,
       ...(a.container ? { container: a.container } : {}),
       ...(a.since ? { sinceSeconds: Math.ceil(a.since / 1000) } : {}),

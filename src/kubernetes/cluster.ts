@@ -106,6 +106,8 @@ export interface RolloutResult {
 }
 
 export interface LogRequest {
+  /** One pod by name (default: every pod of the deployment). */
+  pod?: string;
   container?: string;
   previous?: boolean;
   tailLines?: number;

@@ -4,6 +4,7 @@
  * restarts that break watches), pod logs and recent events.
  */
 import type { V1Deployment } from '@kubernetes/client-node';
+import { OpsError } from '../errors.js';
 import type { Cluster, ClusterEvent, PodLog, RolloutResult, Target } from './cluster.js';
 import type { Call } from './kube-changes.js';
 import { toDeploymentStatus } from './kube-mapping.js';
@@ -51,7 +52,13 @@ export function kubeObserve(
     },
 
     async podLogs(target, request) {
-      const pods = await listPods(target);
+      const all = await listPods(target);
+      const pods = request.pod ? all.filter((p) => p.name === request.pod) : all;
+      if (request.pod && pods.length === 0) {
+        throw new OpsError('not_found', `${target.deployment} in ${target.env} has no pod "${request.pod}".`, {
+          hint: `Its pods: ${all.map((p) => p.name).join(', ') || 'none'}.`,
+        });
+      }
       const deployment = await readDeployment(target);
       const containers = (deployment.spec?.template.spec?.containers ?? []).map((c) => c.name);
       const wanted = request.container ? [request.container] : containers;

@@ -6,6 +6,7 @@ import logs from '../../commands/logs.js';
 import restart from '../../commands/restart.js';
 import rollback from '../../commands/rollback.js';
 import scale from '../../commands/scale.js';
+import type { OpsError } from '../../src/errors.js';
 import type { FakeApiServer } from '../../src/kubernetes/fake-apiserver/index.js';
 import { createRunContext, type TestRunContext } from '../support/run-context.js';
 
@@ -96,6 +97,16 @@ describe('the Kubernetes runbook actions', () => {
     const result = await t.run(logs, { service: 'worker', env: 'dev', previous: true });
     expect(result.summary).toMatch(/^worker in dev: \d+ log lines from \d+ pods? \(previous containers\)$/);
     expect(result.details).toMatch(/==> worker-\w+-\w+\/worker \(previous\) <==/);
+  });
+
+  it('logs --pod reads one pod, and names the pods when the name is wrong', async () => {
+    const pod = fake('dev').cluster.pods(NS, 'backend')[0]?.metadata.name as string;
+    const result = await t.run(logs, { service: 'backend', env: 'dev', pod });
+    expect(result.details?.match(/==> /g)).toHaveLength(1);
+    expect(result.details).toContain(`==> ${pod}/backend <==`);
+    const error = await t.run(logs, { service: 'backend', env: 'dev', pod: 'backend-nope' }).catch((e: OpsError) => e);
+    expect(error).toMatchObject({ code: 'not_found', userMessage: 'backend in dev has no pod "backend-nope".' });
+    expect((error as OpsError).hint).toContain(pod);
   });
 
   it('a change the bot’s account may not make names the verb and resource', async () => {
