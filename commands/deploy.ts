@@ -23,6 +23,11 @@ export default defineCommand({
     const target = ctx.target(a.service, a.env);
     const d = await ctx.k8s.getDeployment(target);
     const current = (target.container && d.images[target.container]) || Object.values(d.images)[0];
+    if (d.paused)
+      refuse(
+        `Nothing was changed: ${a.service} in ${a.env} is paused, so a new image would not roll out.`,
+        'Resume it first (kubectl rollout resume).',
+      );
     if (!current) refuse(`Nothing was changed: ${a.service} in ${a.env} has no container image to update.`);
     const next = withTag(current, a.tag);
     if (next === current) refuse(`Nothing to do: ${a.service} in ${a.env} already runs ${current}.`);

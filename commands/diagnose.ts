@@ -19,8 +19,8 @@ export default defineCommand({
     ]);
     const sick = pods.filter((p) => !p.ready || p.restarts > 0 || p.waitingReason);
     const crashed = sick.find((p) => p.lastTermination) ?? sick[0];
-    const previous = crashed ? await ctx.k8s.podLogs({ ...target }, { previous: true, tailLines: 20 }) : [];
-    const tail = previous.find((l) => l.pod === crashed?.name && l.text)?.text.trimEnd();
+    const previous = crashed ? await ctx.k8s.podLogs(target, { pod: crashed.name, previous: true, tailLines: 20 }) : [];
+    const tail = previous.find((l) => l.text)?.text.trimEnd();
     const reasons = sick.map((p) => p.lastTermination?.reason ?? p.waitingReason).filter(Boolean);
     const headline =
       sick.length === 0

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { arg, defineCommand, followRollout } from '../src/define.js';
+import { arg, defineCommand, followRollout, refuse } from '../src/define.js';
 
 export default defineCommand({
   name: 'restart',
@@ -16,6 +16,8 @@ export default defineCommand({
   requiredRole: 'operator',
   async plan(ctx, a) {
     const d = await ctx.k8s.getDeployment(ctx.target(a.service, a.env));
+    if (d.paused)
+      refuse(`Nothing was changed: ${a.service} in ${a.env} is paused.`, 'Resume it first (kubectl rollout resume).');
     return {
       summary: `restart all ${d.desiredReplicas} pods of ${a.service} in ${a.env}, one by one`,
       changes: [{ what: 'pods', from: `${d.readyReplicas}/${d.desiredReplicas} ready`, to: 'replaced by fresh pods' }],

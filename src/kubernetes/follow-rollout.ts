@@ -4,7 +4,8 @@
  * with a Roll back button whenever it did not complete.
  */
 import type { CommandResult, RunContext } from '../define.js';
-import type { Target } from './cluster.js';
+import { isOpsError } from '../errors.js';
+import type { RolloutResult, Target } from './cluster.js';
 
 export const DEFAULT_ROLLOUT_TIMEOUT_MS = 5 * 60_000;
 
@@ -15,14 +16,6 @@ export async function followRollout(
   options: { timeoutMs?: number; rollbackOffered?: boolean } = {},
 ): Promise<CommandResult> {
   const what = `${target.service} in ${target.env}`;
-  const result = await ctx.k8s.waitForRollout(target, {
-    signal: ctx.signal,
-    timeoutMs: options.timeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS,
-    onProgress: (message) => ctx.progress(`${what}: ${message}`),
-  });
-  const s = result.status;
-  const details = `replicas: desired ${s.desiredReplicas}, updated ${s.updatedReplicas}, ready ${s.readyReplicas}, available ${s.availableReplicas}; revision ${s.revision}`;
-  if (result.outcome === 'complete') return { summary: `${done}; rollout complete`, details };
   const rollback =
     options.rollbackOffered !== false
       ? {
@@ -31,7 +24,27 @@ export async function followRollout(
           ],
         }
       : {};
-  const next = `Check /ops diagnose ${target.service} ${target.env}, or roll back.`;
+  const next = `Check /ops status ${target.service} ${target.env} and /ops diagnose ${target.service} ${target.env}${options.rollbackOffered !== false ? ', or roll back' : ''}.`;
+  let result: RolloutResult;
+  try {
+    result = await ctx.k8s.waitForRollout(target, {
+      signal: ctx.signal,
+      timeoutMs: options.timeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS,
+      onProgress: (message) => ctx.progress(`${what}: ${message}`),
+    });
+  } catch (error) {
+    // The change is made; only watching it failed. Say so rather than let it look like nothing happened.
+    const why = isOpsError(error) ? error.userMessage : String(error);
+    return {
+      summary: `${done}, but opsbot could not follow the rollout: ${why}`,
+      details: next,
+      ok: false,
+      ...rollback,
+    };
+  }
+  const s = result.status;
+  const details = `replicas: desired ${s.desiredReplicas}, updated ${s.updatedReplicas}, ready ${s.readyReplicas}, available ${s.availableReplicas}; revision ${s.revision}`;
+  if (result.outcome === 'complete') return { summary: `${done}; rollout complete`, details };
   const headline =
     result.outcome === 'failed'
       ? `${done}, but the rollout FAILED: ${result.message}`

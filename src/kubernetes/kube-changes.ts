@@ -28,12 +28,26 @@ const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 // kubectl formats restartedAt with time.RFC3339: seconds precision.
 const rfc3339 = (at: Date) => `${at.toISOString().slice(0, 19)}Z`;
 
-async function onceMoreOnConflict<T>(fn: () => Promise<T>): Promise<T> {
+// A 409 means the deployment changed between our read and our write: read again and retry once;
+// a second one means something else keeps changing it, which a person should look at.
+async function onceMoreOnConflict<T>(target: Target, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
     if (!(error instanceof OpsError) || error.code !== 'k8s_conflict') throw error;
-    return fn();
+  }
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof OpsError) || error.code !== 'k8s_conflict') throw error;
+    throw new OpsError(
+      'k8s_conflict',
+      `Nothing was changed: ${target.deployment} in ${target.env} was modified by someone else while opsbot was updating it, twice in a row, so opsbot stopped.`,
+      {
+        hint: `Something else is changing it right now (another deploy, kubectl, CI or an autoscaler). Look at /ops status ${target.service} ${target.env} and /ops history ${target.service} ${target.env}, then run the command again.`,
+        cause: error,
+      },
+    );
   }
 }
 
@@ -70,14 +84,14 @@ export function kubeChanges(
       return { fromRevision, toRevision: to, fromImages, toImages };
     },
     rollback: (target, toRevision) =>
-      onceMoreOnConflict(async () => {
+      onceMoreOnConflict(target, async () => {
         const { undo } = await plan(target, toRevision);
         await patch(target, undo.patch, PatchStrategy.JsonPatch);
         const { fromRevision, toRevision: to, fromImages, toImages } = undo;
         return { fromRevision, toRevision: to, fromImages, toImages };
       }),
     restart: (target, at) =>
-      onceMoreOnConflict(async () => {
+      onceMoreOnConflict(target, async () => {
         refusePaused(target, await readDeployment(target), 'be restarted');
         const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: rfc3339(at) } } } } };
         await patch(target, body, PatchStrategy.StrategicMergePatch);
@@ -88,23 +102,24 @@ export function kubeChanges(
       );
       return scale.spec?.replicas ?? 0;
     },
-    scale: async (target, replicas) => {
-      await call(target, { verb: 'patch', resource: 'deployments/scale' }, (c) =>
-        c.apps.patchNamespacedDeploymentScale(
-          { name: target.deployment, namespace: target.namespace, body: { spec: { replicas } } },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-        ),
-      );
-    },
+    scale: (target, replicas) =>
+      onceMoreOnConflict(target, async () => {
+        await call(target, { verb: 'patch', resource: 'deployments/scale' }, (c) =>
+          c.apps.patchNamespacedDeploymentScale(
+            { name: target.deployment, namespace: target.namespace, body: { spec: { replicas } } },
+            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          ),
+        );
+      }),
     setImage: (target, image, changeCause) =>
-      onceMoreOnConflict(async () => {
+      onceMoreOnConflict(target, async () => {
         const deployment = await readDeployment(target);
         const containers = deployment.spec?.template.spec?.containers ?? [];
         const container = target.container ? containers.find((c) => c.name === target.container) : containers[0];
         if (!container) {
           throw new OpsError(
             'not_found',
-            `${target.deployment} in ${target.env} has no container "${target.container}".`,
+            `Nothing was changed: ${target.deployment} in ${target.env} has no container "${target.container}".`,
             {
               hint: `Its containers: ${containers.map((c) => c.name).join(', ')}. Fix services.${target.service}.container in the catalog.`,
             },

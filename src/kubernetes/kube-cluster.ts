@@ -2,7 +2,15 @@
  * The Cluster adapter over @kubernetes/client-node 1.4: one pair of API clients per kube context,
  * every call wrapped so that errors leave as OpsErrors (kube-errors.ts).
  */
-import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  createConfiguration,
+  KubeConfig,
+  type Middleware,
+  ServerConfiguration,
+  type V1Deployment,
+} from '@kubernetes/client-node';
 import { OpsError } from '../errors.js';
 import type { Cluster, Target } from './cluster.js';
 import { kubeChanges } from './kube-changes.js';
@@ -15,6 +23,10 @@ export interface KubeClusterOptions {
   kubeConfig: KubeConfig;
   /** True for the built-in sandbox: everything produced from it is labelled SANDBOX. */
   sandbox: boolean;
+  /** How long one API call may take before it is abandoned (default 30 s). */
+  requestTimeoutMs?: number;
+  /** How often waitForRollout looks at the deployment (default 1 s). */
+  rolloutPollMs?: number;
 }
 
 interface Clients {
@@ -22,6 +34,15 @@ interface Clients {
   core: CoreV1Api;
   server: string;
 }
+
+// client-node sets no timeout: a hung API server would hold the run, and its target lock, forever.
+const abandonAfter = (ms: number): Middleware => ({
+  pre: async (request) => {
+    request.setSignal(AbortSignal.timeout(ms));
+    return request;
+  },
+  post: async (response) => response,
+});
 
 // loadFromCluster() names its only context this; in-cluster, every environment is this one cluster.
 const IN_CLUSTER_CONTEXT = 'inCluster';
@@ -54,11 +75,13 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
       currentContext: context,
     });
     reuseConnections(scoped);
-    const made = {
-      apps: scoped.makeApiClient(AppsV1Api),
-      core: scoped.makeApiClient(CoreV1Api),
-      server: scoped.getCurrentCluster()?.server ?? '',
-    };
+    const server = scoped.getCurrentCluster()?.server ?? '';
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(server, {}),
+      authMethods: { default: scoped },
+      promiseMiddleware: [abandonAfter(options.requestTimeoutMs ?? 30_000)],
+    });
+    const made = { apps: new AppsV1Api(configuration), core: new CoreV1Api(configuration), server };
     clients.set(context, made);
     return made;
   }
@@ -113,7 +136,7 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
   return {
     ...reads,
     ...kubeChanges(call, readDeployment, listReplicaSets),
-    ...kubeObserve(call, readDeployment, reads.listPods),
+    ...kubeObserve(call, readDeployment, reads.listPods, options.rolloutPollMs ?? 1_000),
   };
 }
 

@@ -41,29 +41,65 @@ const KINDS: Record<string, string> = {
   'pods/log': 'Pod',
 };
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN']);
+// The request never reached the API server: nothing can have been changed.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN', 'ENETUNREACH']);
+// The request may have reached the API server before the answer was lost.
+const LOST_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET']);
+const WRITE_VERBS = new Set(['patch', 'update', 'create', 'delete']);
+
+/** Whether an error left the outcome of a write unknown (5xx, timeout, connection lost mid-request). */
+function outcomeUnknown(error: unknown): boolean {
+  if (error instanceof ApiException) return error.code >= 500;
+  const { code, name, type } = error as { code?: string; name?: string; type?: string };
+  return name === 'AbortError' || type === 'aborted' || (code !== undefined && LOST_CODES.has(code));
+}
+
+/**
+ * What a failed call means for the target, said as the truth is: a read or a rejected write changed
+ * nothing; a write whose answer was lost (5xx, timeout) may have been applied.
+ */
+function consequence(error: unknown, op: KubeOperation): { changed: 'no' | 'maybe'; words: string } {
+  if (WRITE_VERBS.has(op.verb) && outcomeUnknown(error)) {
+    return {
+      changed: 'maybe',
+      words: `The change may have been applied: check /ops status ${op.target.service} ${op.target.env} before trying again.`,
+    };
+  }
+  return { changed: 'no', words: 'Nothing was changed.' };
+}
 
 export function translateKubeError(error: unknown, op: KubeOperation): OpsError {
   if (error instanceof OpsError) return error;
   const { target } = op;
   const where = `namespace "${target.namespace}" (context ${target.kubeContext}, environment ${target.env})`;
+  const after = consequence(error, op);
+  const readyz = `kubectl --context ${target.kubeContext} get --raw /readyz`;
+  const writes = WRITE_VERBS.has(op.verb);
+  // A write says in its message what became of the change; a read only reassures in its hint.
+  const written = writes ? ` ${after.words}` : '';
+  const reassure = (hint: string) => (writes ? hint : `Nothing was changed. ${hint}`);
   if (!(error instanceof ApiException)) {
-    const code = (error as { code?: string }).code;
+    const { code, name } = error as { code?: string; name?: string };
     const message = error instanceof Error ? error.message : String(error);
-    if (code && NETWORK_CODES.has(code)) {
-      return new OpsError(
-        'k8s_error',
-        `Could not reach the Kubernetes API of context ${target.kubeContext}${op.server ? ` at ${op.server}` : ''}: ${message}`,
-        {
-          hint: 'Check the network and the cluster address in KUBECONFIG, then try again.',
-          cause: error,
-        },
-      );
+    const api = `the Kubernetes API of context ${target.kubeContext}${op.server ? ` at ${op.server}` : ''}`;
+    if (name === 'AbortError' || (code && (UNREACHABLE_CODES.has(code) || LOST_CODES.has(code)))) {
+      const what =
+        name === 'AbortError'
+          ? `No answer in time from ${api} (${op.verb} ${op.resource})`
+          : `Could not reach ${api}: ${message}`;
+      return new OpsError('k8s_error', `${what}.${written}`, {
+        hint: reassure(`Check the network and the cluster address in KUBECONFIG (${readyz}), then try again.`),
+        cause: error,
+      });
     }
-    return new OpsError('k8s_error', `Kubernetes call failed (${op.verb} ${op.resource} in ${where}): ${message}`, {
-      hint: 'Check KUBECONFIG for this context; if the cluster is reachable, try again.',
-      cause: error,
-    });
+    return new OpsError(
+      'k8s_error',
+      `Kubernetes call failed (${op.verb} ${op.resource} in ${where}): ${message}.${written}`,
+      {
+        hint: reassure('Check KUBECONFIG for this context; if the cluster is reachable, try again.'),
+        cause: error,
+      },
+    );
   }
   const status = parseStatus(error.body);
   const serverSays = status.message ? `: ${status.message}` : '';
@@ -71,7 +107,7 @@ export function translateKubeError(error: unknown, op: KubeOperation): OpsError 
   const name = op.name ?? target.deployment;
   switch (error.code) {
     case 404:
-      return new OpsError('not_found', `${kind} "${name}" not found in ${where}.`, {
+      return new OpsError('not_found', `${kind} "${name}" not found in ${where}.${written}`, {
         hint:
           kind === 'Deployment'
             ? `Check services.${target.service}.deployment (or its env.${target.env} override) in the catalog, or run: kubectl --context ${target.kubeContext} -n ${target.namespace} get deployments`
@@ -81,16 +117,16 @@ export function translateKubeError(error: unknown, op: KubeOperation): OpsError 
     case 403:
       return new OpsError(
         'forbidden',
-        `opsbot's Kubernetes account may not ${op.verb} ${op.resource} in ${where}${serverSays}`,
+        `opsbot's Kubernetes account may not ${op.verb} ${op.resource} in ${where}${serverSays}.${written}`,
         {
-          hint: `Grant the bot's service account "${op.verb}" on ${op.resource} in namespace ${target.namespace} (see the RBAC in deploy/), or ask a cluster admin.`,
+          hint: `The Role of opsbot's Helm chart (deploy/opsbot/templates/role.yaml) must grant "${op.verb}" on ${op.resource} in namespace ${target.namespace}: add the namespace to rbac.namespaces in its values (or the verb to the Role) and upgrade the release, or ask a cluster admin.`,
           cause: error,
         },
       );
     case 409:
       return new OpsError(
         'k8s_conflict',
-        `${kind} "${name}" in ${where} changed while opsbot was updating it${serverSays}`,
+        `${kind} "${name}" in ${where} changed while opsbot was updating it${serverSays}.${written}`,
         {
           hint: 'Run the command again: it re-reads the current state first.',
           cause: error,
@@ -99,7 +135,7 @@ export function translateKubeError(error: unknown, op: KubeOperation): OpsError 
     case 401:
       return new OpsError(
         'k8s_error',
-        `Kubernetes rejected opsbot's credentials for context ${target.kubeContext} (401 Unauthorized).`,
+        `Kubernetes rejected opsbot's credentials for context ${target.kubeContext} (401 Unauthorized).${written}`,
         {
           hint: `Refresh the token or certificate of context ${target.kubeContext} in KUBECONFIG.`,
           cause: error,
@@ -108,15 +144,13 @@ export function translateKubeError(error: unknown, op: KubeOperation): OpsError 
     default: {
       const label = `${error.code}${status.reason ? ` ${status.reason}` : ''}`;
       const retry = error.code >= 500 || error.code === 429;
+      const hint = retry
+        ? `${after.changed === 'maybe' ? 'If it was not applied, run the command again' : 'Try again in a minute'}; if errors persist, check the API server: ${readyz}`
+        : 'Check the request and the object; the message above is what the API server said.';
       return new OpsError(
         'k8s_error',
-        `Kubernetes answered ${label} to ${op.verb} ${op.resource} in ${where}${serverSays}`,
-        {
-          hint: retry
-            ? `Try again in a minute; if it persists, check the API server: kubectl --context ${target.kubeContext} get --raw /readyz`
-            : 'Check the request and the object; the message above is what the API server said.',
-          cause: error,
-        },
+        `Kubernetes answered ${label} to ${op.verb} ${op.resource} in ${where}${serverSays}${written ? `.${written}` : ''}`,
+        { hint: reassure(hint), cause: error },
       );
     }
   }

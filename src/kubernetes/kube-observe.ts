@@ -5,48 +5,51 @@
  */
 import type { V1Deployment } from '@kubernetes/client-node';
 import { OpsError } from '../errors.js';
-import type { Cluster, ClusterEvent, PodLog, RolloutResult, Target } from './cluster.js';
+import type { Cluster, ClusterEvent, DeploymentStatus, PodLog, RolloutResult, Target } from './cluster.js';
 import type { Call } from './kube-changes.js';
 import { toDeploymentStatus } from './kube-mapping.js';
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 export function kubeObserve(
   call: Call,
   readDeployment: (target: Target) => Promise<V1Deployment>,
   listPods: Cluster['listPods'],
+  defaultPollMs = 1_000,
 ): Pick<Cluster, 'waitForRollout' | 'podLogs' | 'events'> {
   return {
-    async waitForRollout(target, { signal, timeoutMs, pollMs = 1_000, onProgress }) {
+    async waitForRollout(target, { signal, timeoutMs, pollMs = defaultPollMs, onProgress }) {
       const deadline = Date.now() + timeoutMs;
       let said = '';
+      const say = async (message: string) => {
+        if (message === said) return;
+        said = message;
+        await onProgress?.(message);
+      };
       for (;;) {
-        const status = toDeploymentStatus(await readDeployment(target));
-        const { state, message } = status.rollout;
-        if (message !== said) {
-          said = message;
-          await onProgress?.(message);
+        const status = await readOrExplain(target, readDeployment, say, Date.now() >= deadline);
+        if (status) {
+          const { state, message } = status.rollout;
+          await say(message);
+          if (state === 'complete') return { outcome: 'complete', message, status };
+          if (state === 'failed') return { outcome: 'failed', message: progressMessage(status) ?? message, status };
+          if (signal?.aborted) return { outcome: 'cancelled', message: `stopped following: ${message}`, status };
+          if (Date.now() >= deadline) {
+            const waited = `${Math.round(timeoutMs / 100) / 10} s`;
+            return { outcome: 'timeout', message: `still not done after ${waited}: ${message}`, status };
+          }
+        } else if (signal?.aborted) {
+          throw new OpsError('k8s_error', 'Stopped following the rollout before the deployment could be read.');
         }
-        let result: RolloutResult | undefined;
-        if (state === 'complete') result = { outcome: 'complete', message, status };
-        else if (state === 'failed')
-          result = { outcome: 'failed', message: progressMessage(status) ?? message, status };
-        else if (signal?.aborted) result = { outcome: 'cancelled', message: `stopped following: ${message}`, status };
-        else if (Date.now() >= deadline) {
-          result = {
-            outcome: 'timeout',
-            message: `still not done after ${Math.round(timeoutMs / 1000)} s: ${message}`,
-            status,
-          };
-        }
-        if (result) return result;
         await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), signal);
       }
     },
@@ -108,6 +111,26 @@ export function kubeObserve(
         .slice(-30);
     },
   };
+}
+
+/**
+ * One look at the deployment while following a rollout. The change is already made, so a passing
+ * API server hiccup (5xx, timeout) is said as progress and looked at again; anything else, or a
+ * hiccup at the deadline, ends the wait with the error.
+ */
+async function readOrExplain(
+  target: Target,
+  readDeployment: (target: Target) => Promise<V1Deployment>,
+  say: (message: string) => Promise<void>,
+  last: boolean,
+): Promise<DeploymentStatus | undefined> {
+  try {
+    return toDeploymentStatus(await readDeployment(target));
+  } catch (error) {
+    if (last || !(error instanceof OpsError) || error.code !== 'k8s_error') throw error;
+    await say(`cannot read the deployment right now (${error.userMessage}); trying again`);
+    return undefined;
+  }
 }
 
 function progressMessage(status: RolloutResult['status']): string | undefined {

@@ -3,7 +3,6 @@ import deploy from '../../commands/deploy.js';
 import diagnose from '../../commands/diagnose.js';
 import history from '../../commands/history.js';
 import logs from '../../commands/logs.js';
-import restart from '../../commands/restart.js';
 import rollback from '../../commands/rollback.js';
 import scale from '../../commands/scale.js';
 import type { OpsError } from '../../src/errors.js';
@@ -58,30 +57,6 @@ describe('the Kubernetes runbook actions', () => {
     expect(fake('staging').cluster.deployment(NS, 'worker').spec.replicas).toBe(5);
   });
 
-  it('a restart whose rollout does not finish in time ends as not done, with a Roll back button', async () => {
-    fake('dev').cluster.setRolloutBehaviour({ mode: 'hold', updated: 0 }, { namespace: NS, name: 'frontend' });
-    const result = await t.run(restart, { service: 'frontend', env: 'dev', timeout: '2s' });
-    expect(result.ok).toBe(false);
-    expect(result.summary).toMatch(
-      /^Restarted frontend in dev, but the rollout is not done: still not done after 2 s: /,
-    );
-    expect(result.actions).toEqual([{ label: 'Roll back', command: 'rollback frontend dev', style: 'danger' }]);
-    fake('dev').cluster.setRolloutBehaviour({ mode: 'complete' }, { namespace: NS, name: 'frontend' });
-  });
-
-  it('a rollout past its progress deadline ends as FAILED', async () => {
-    fake('dev').cluster.setRolloutBehaviour({ mode: 'hold', updated: 0 }, { namespace: NS, name: 'neural-engine' });
-    const running = t.run(deploy, { service: 'neural-engine', env: 'dev', tag: '3.0.0', timeout: '20s' });
-    await new Promise((r) => setTimeout(r, 300));
-    fake('dev').cluster.advance(11 * 60_000);
-    const result = await running;
-    expect(result.ok).toBe(false);
-    expect(result.summary).toMatch(
-      /^Deployed neural-engine 3\.0\.0 to dev, but the rollout FAILED: progress deadline exceeded/,
-    );
-    expect(result.actions?.[0]?.command).toBe('rollback neural-engine dev');
-  });
-
   it('diagnose finds the OOMKilled worker and offers the next steps', async () => {
     const result = await t.run(diagnose, { service: 'worker', env: 'dev' });
     expect(result.summary).toMatch(/^worker in dev: 1 of \d+ pods unhealthy \(OOMKilled\)$/);
@@ -107,42 +82,5 @@ describe('the Kubernetes runbook actions', () => {
     const error = await t.run(logs, { service: 'backend', env: 'dev', pod: 'backend-nope' }).catch((e: OpsError) => e);
     expect(error).toMatchObject({ code: 'not_found', userMessage: 'backend in dev has no pod "backend-nope".' });
     expect((error as OpsError).hint).toContain(pod);
-  });
-
-  it('a change the bot’s account may not make names the verb and resource', async () => {
-    const undo = fake('staging').injectFault({ method: 'PATCH', path: /deployments\/backend$/, status: 403 });
-    await expect(t.run(restart, { service: 'backend', env: 'staging' })).rejects.toThrow(/patch.*deployments/);
-    undo();
-  });
-
-  it('a conflict is retried once after re-reading; a second one is explained', async () => {
-    const once = fake('staging').injectFault({
-      method: 'PATCH',
-      path: /deployments\/api-gateway$/,
-      status: 409,
-      times: 1,
-    });
-    expect((await t.run(restart, { service: 'api-gateway', env: 'staging' })).summary).toMatch(
-      /^Restarted api-gateway in staging/,
-    );
-    once();
-    const twice = fake('staging').injectFault({
-      method: 'PATCH',
-      path: /deployments\/api-gateway$/,
-      status: 409,
-      times: 2,
-    });
-    await expect(t.run(restart, { service: 'api-gateway', env: 'staging' })).rejects.toThrow(
-      /changed while opsbot was updating it/,
-    );
-    twice();
-  });
-
-  it('a server error says the change may not have happened', async () => {
-    const undo = fake('staging').injectFault({ method: 'PATCH', path: /deployments\/worker\/scale$/, status: 500 });
-    await expect(t.run(scale, { service: 'worker', env: 'staging', replicas: 3 })).rejects.toThrow(
-      /500|Internal error/,
-    );
-    undo();
   });
 });

@@ -48,7 +48,10 @@ export interface Fault {
   method?: string;
   /** Exact path, or a pattern tested against the path (no query). */
   path: string | RegExp;
-  status: number;
+  /** Answer with this error status; without it the request is served normally (after `delayMs`). */
+  status?: number;
+  /** Wait this long before answering (a slow or hung API server). */
+  delayMs?: number;
   message?: string;
   reason?: string;
   /** Fail this many times, then answer normally (default: until removed). */
@@ -82,8 +85,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const faults = new Set<Fault>();
   let host = '127.0.0.1:0';
 
-  const failWith = (fault: Fault, req: ApiRequest) => {
-    if (fault.times !== undefined && --fault.times <= 0) faults.delete(fault);
+  const failWith = (fault: Fault & { status: number }, req: ApiRequest) => {
     const info = parseRequestInfo(req.path);
     const message =
       fault.message ??
@@ -124,7 +126,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       };
       for (const fault of faults) {
         const pathMatches = typeof fault.path === 'string' ? fault.path === req.path : fault.path.test(req.path);
-        if (pathMatches && (!fault.method || fault.method === method)) throw failWith(fault, req);
+        if (!pathMatches || (fault.method && fault.method !== method)) continue;
+        if (fault.times !== undefined && --fault.times <= 0) faults.delete(fault);
+        if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (fault.status !== undefined) throw failWith({ ...fault, status: fault.status }, req);
+        break;
       }
       const result = route(cluster, req, res, host);
       if (!('streaming' in result)) send(res, result);
