@@ -8,11 +8,14 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { uncoveredProductionChanges } from './approvals/policy-for.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { type Config, secretValues } from './config.js';
 import { CONSOLE_TEAM } from './console/console.js';
+import { createConsoleApprovalNotifier } from './console/console-approval-notifier.js';
 import { createConsoleDirectory } from './console/console-directory.js';
 import { renderOutcomeText } from './console/render-text.js';
+import { OpsError } from './errors.js';
 import { listen } from './http/listen.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
@@ -20,13 +23,16 @@ import { type OpenCluster, openCluster } from './kubernetes/open-cluster.js';
 import { consoleLogPath, createLogger } from './logger.js';
 import { createRedactor } from './redact/redact.js';
 import { loadRegistry } from './registry/load-registry.js';
+import { startApprovalSweeper } from './runs/approval-sweeper.js';
 import { createEngine, type Engine } from './runs/engine.js';
 import { REPLICA_ID } from './runs/target-lock.js';
 import { describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
 import { startScheduler } from './scheduler/start-scheduler.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
+import { registerApprovalListeners } from './slack/register-approval-listeners.js';
 import { registerOpsListeners } from './slack/register-ops-listeners.js';
 import { renderOutcome } from './slack/render-outcome.js';
+import { createSlackApprovalNotifier } from './slack/slack-approval-notifier.js';
 import { createSlackDirectory } from './slack/slack-directory.js';
 import { appendAudit } from './store/audit.js';
 import { type Db, openDb } from './store/db.js';
@@ -46,6 +52,8 @@ export interface StartOptions {
   catalog?: Catalog;
   /** Use this open store (tests: a schema of their own); the caller closes it. */
   db?: Db;
+  /** How often expiries, stale executions and overdue reviews are swept (default 15 s; tests go faster). */
+  approvalSweepMs?: number;
 }
 
 export interface RunningOpsbot {
@@ -69,6 +77,8 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
   for (const warning of config.warnings) logger.warn(warning);
   const catalog = options.catalog ?? loadCatalog(config.catalogPath);
   const registry = await loadRegistry(CONTENT_ROOT);
+  const uncovered = uncoveredProductionChanges(registry.commands, registry.policies, catalog);
+  if (uncovered.length > 0) throw new OpsError('config', `The approval policies have gaps:\n${uncovered.join('\n')}`);
   const db =
     options.db ??
     (await openDb({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir }));
@@ -102,7 +112,11 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     };
     let engine: Engine;
     if (config.frontEnd === 'console') {
-      engine = createEngine({ ...engineDeps, directory: createConsoleDirectory(CONSOLE_TEAM) });
+      engine = createEngine({
+        ...engineDeps,
+        directory: createConsoleDirectory(CONSOLE_TEAM),
+        approvals: { notifier: createConsoleApprovalNotifier(options.output ?? process.stdout), replica: REPLICA_ID },
+      });
     } else {
       slack = createSlackFrontEnd({
         logger,
@@ -116,8 +130,31 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       await slack.app.init();
       // Users of other teams (Slack Connect) are external: roles are for members of this workspace only.
       const { team_id: workspaceTeamId } = await slack.client.auth.test();
-      engine = createEngine({ ...engineDeps, directory: createSlackDirectory(slack.client, workspaceTeamId) });
+      const notifier = createSlackApprovalNotifier({
+        client: slack.client,
+        db,
+        catalog,
+        logger,
+        sandbox: cluster.cluster.sandbox,
+      });
+      engine = createEngine({
+        ...engineDeps,
+        directory: createSlackDirectory(slack.client, workspaceTeamId),
+        approvals: { notifier, replica: REPLICA_ID },
+      });
       registerOpsListeners(slack.app, { engine, logger, observeAck: metrics.observeAck });
+      registerApprovalListeners(slack.app, { engine, notifier, logger, observeAck: metrics.observeAck });
+    }
+    const approvals = engine.deps.approvals;
+    if (approvals) {
+      const sweeper = startApprovalSweeper({
+        db,
+        directory: engine.deps.directory,
+        notifier: approvals.notifier,
+        logger,
+        ...(options.approvalSweepMs ? { everyMs: options.approvalSweepMs } : {}),
+      });
+      closers.unshift(async () => sweeper.stop());
     }
 
     const scheduler = await startScheduler({

@@ -19,6 +19,8 @@ export interface EligibilityOptions {
    * user) is never eligible, whatever the directory says about them.
    */
   workspaceTeamIds?: readonly string[] | undefined;
+  /** hasOtherEligibleApprover: how many other people are needed (the quorum; default 1). */
+  atLeast?: number | undefined;
 }
 
 const DEFAULT_ROLES: readonly Role[] = ['approver'];
@@ -70,10 +72,14 @@ export async function hasOtherEligibleApprover(
     candidates = everyone ? fromService : new Set([...fromService].filter((id) => fromRoles.has(id)));
   }
   const requesterPerson = personOf(catalog, requester.userId);
+  // Persons, not accounts: two accounts of one approver make one approval.
+  const found = new Set<string>();
   for (const userId of candidates) {
-    if (userId === requester.userId || personOf(catalog, userId) === requesterPerson) continue;
+    const person = personOf(catalog, userId);
+    if (userId === requester.userId || person === requesterPerson || found.has(person)) continue;
     if (await eligibleApprover(catalog, directory, { userId, teamId: requester.teamId }, service, options)) {
-      return true;
+      found.add(person);
+      if (found.size >= (options.atLeast ?? 1)) return true;
     }
   }
   return false;

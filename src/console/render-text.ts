@@ -1,4 +1,5 @@
 /** Outcome → terminal text for the console front end. */
+import { approvalLine } from '../runs/approval-text.js';
 import type { Outcome } from '../runs/outcome.js';
 
 export function renderOutcomeText(outcome: Outcome): string {
@@ -11,6 +12,7 @@ export function renderOutcomeText(outcome: Outcome): string {
     const changes = outcome.plan.changes.map((c) => `  • ${c.what}: ${c.from} → ${c.to}`);
     return [`${tag}Plan (dry run, nothing changed): ${outcome.plan.summary}`, ...changes, footer].join('\n');
   }
+  if (outcome.kind === 'approval') return [`${tag}${approvalLine(outcome)}`, footer].join('\n');
   const { result } = outcome;
   const mark = result.ok === false ? '✗ ' : outcome.audience === 'channel' ? '✓ ' : '';
   return [`${tag}${mark}${result.summary}`, ...(result.details ? [result.details] : []), footer].join('\n');

@@ -46,6 +46,8 @@ export const policyShape = z.object({
   expiresAfter: z
     .string()
     .regex(/^\d+m$/, 'minutes, e.g. "15m"')
+    .refine((v) => Number(v.slice(0, -1)) >= 5 && Number(v.slice(0, -1)) <= 60, 'from "5m" to "60m"')
     .optional(),
   schedules: z.enum(['preapproved', 'require-approval']),
+  summary: z.string().max(200).optional(),
 });

@@ -25,9 +25,11 @@ export async function auditRun(
           : 'command.refused'
       : outcome.kind === 'plan'
         ? 'command.planned'
-        : outcome.result.ok === false
-          ? 'command.failed'
-          : 'command.succeeded';
+        : outcome.kind === 'approval'
+          ? 'command.awaiting_approval'
+          : outcome.result.ok === false
+            ? 'command.failed'
+            : 'command.succeeded';
   await appendAudit(db, {
     actor: request.actor.userId,
     teamId: request.actor.teamId,
@@ -43,6 +45,7 @@ export async function auditRun(
       ...(outcome.kind === 'error' ? { code: outcome.code, message: outcome.message } : {}),
       ...(outcome.kind === 'result' ? { summary: outcome.result.summary } : {}),
       ...(outcome.kind === 'plan' ? { plan: outcome.plan } : {}),
+      ...(outcome.kind === 'approval' ? { approval: outcome.request.id, existing: outcome.existing } : {}),
     },
   });
 }

@@ -12,6 +12,8 @@ import { type FieldInfo, fieldsOf, synopsisOf } from './schema-fields.js';
 export interface EngineFlags {
   dryRun: boolean;
   reason?: string;
+  /** `--break-glass INC-42 "why"`: the incident id; the reason is the word after it (or --reason). */
+  breakGlass?: string;
 }
 
 export interface BoundArgs {
@@ -20,7 +22,11 @@ export interface BoundArgs {
   flags: EngineFlags;
 }
 
-const ENGINE_FLAGS: Record<string, 'boolean' | 'string'> = { 'dry-run': 'boolean', reason: 'string' };
+const ENGINE_FLAGS: Record<string, 'boolean' | 'string'> = {
+  'dry-run': 'boolean',
+  reason: 'string',
+  'break-glass': 'string',
+};
 
 export function usageLine(command: CommandDefinition): string {
   return `/ops ${command.name} ${synopsisOf(fieldsOf(command.args, command.positional))}`.trimEnd();
@@ -57,7 +63,7 @@ export function bindArgs(command: CommandDefinition, tokens: readonly Token[]): 
     const field = byFlag.get(token.name);
     const isSwitch = engineKind === 'boolean' || field?.kind === 'boolean';
     if (!engineKind && !field) {
-      const known = [...fields.map((f) => `--${f.flag}`), '--dry-run', '--reason'].join(', ');
+      const known = [...fields.map((f) => `--${f.flag}`), '--dry-run', '--reason', '--break-glass'].join(', ');
       throw usage(command, `Unknown option --${token.name}. Options for ${command.name}: ${known}.`);
     }
     let value = token.value;
@@ -69,7 +75,15 @@ export function bindArgs(command: CommandDefinition, tokens: readonly Token[]): 
     }
     if (token.name === 'dry-run') flags.dryRun = value === undefined || value !== 'false';
     else if (token.name === 'reason') flags.reason = value;
-    else if (field) {
+    else if (token.name === 'break-glass') {
+      flags.breakGlass = value as string;
+      // The documented form puts the reason right after the incident id, unflagged.
+      const following = tokens[i + 1];
+      if (following?.kind === 'word' && flags.reason === undefined) {
+        flags.reason = following.value;
+        i++;
+      }
+    } else if (field) {
       if (isSwitch) values[field.key] = value === undefined ? true : value !== 'false';
       else assign(values, field, value as string);
     }

@@ -5,26 +5,29 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { policyFor } from '../approvals/policy-for.js';
 import type { Catalog } from '../catalog.js';
-import { resolveTarget } from '../catalog.js';
-import type { CommandDefinition, CommandInfo, Plan, Role, RunContext, SchedulePort } from '../define.js';
+import type { CommandDefinition, Plan, Role, SchedulePort } from '../define.js';
 import { OpsError } from '../errors.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import type { Registry } from '../registry/registry.js';
 import type { Db } from '../store/db.js';
+import type { ApprovalSettings } from './approval-notifier.js';
 import { auditRun, auditStart } from './audit-run.js';
 import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
 import { type EngineFlags, usage } from './bind-args.js';
+import { buildRunContext } from './build-context.js';
+import { executeApproved } from './execute-approved.js';
 import { createFreezePort } from './freeze-port.js';
-import { type Gate, refuseDuringFreeze, refuseProductionMutations } from './gates.js';
+import { type Gate, refuseDuringFreeze } from './gates.js';
+import { openApproval } from './open-approval.js';
 import type { Outcome, Replies } from './outcome.js';
 import type { Token } from './parse-command-text.js';
 import { type ParsedRequest, parseRequest } from './parse-request.js';
 import { recordRunEnd, recordRunStart } from './record-run.js';
 import { redactOutcome, redactPlan } from './redact-outcome.js';
 import { errorOutcome } from './report-error.js';
-import { fieldsOf, synopsisOf } from './schema-fields.js';
 import { withTargetLock } from './target-lock.js';
 
 export interface RunRequest {
@@ -55,19 +58,23 @@ export interface EngineDeps {
   redact?: Redactor;
   /** The scheduler, for the schedule commands; set once it has started. */
   schedules?: SchedulePort;
+  /** The approval engine's front-end side (cards, replies); without it, changes needing approval are refused. */
+  approvals?: ApprovalSettings;
 }
 
 export interface Engine {
   run(request: RunRequest, replies: Replies): Promise<Outcome>;
   /** Parse and check only, for the modal's field errors. */
   parse(request: RunRequest): Promise<ParsedRequest>;
+  /** Runs an approved request if this replica wins its claim (any replica may call it; one runs it). */
+  executeApproved(requestId: string): Promise<Outcome>;
   deps: EngineDeps;
 }
 
 export const newRunId = () => `r-${randomBytes(5).toString('base64url').toLowerCase().replace(/[-_]/g, 'x')}`;
 
 export function createEngine(deps: EngineDeps): Engine {
-  const gates = deps.gates ?? [refuseDuringFreeze(deps.db, deps.catalog), refuseProductionMutations];
+  const gates = deps.gates ?? [refuseDuringFreeze(deps.db, deps.catalog)];
   const redact = deps.redact ?? createRedactor();
   const freezes = createFreezePort(deps.db, deps.catalog);
 
@@ -115,8 +122,14 @@ export function createEngine(deps: EngineDeps): Engine {
         hint: `Your roles: ${roles.join(', ') || 'none'}. An admin can add you under roles.${needed} in the catalog.`,
       });
     }
-    const ctx = buildContext(runId, request, roles, replies, log.child({ command: command.name, env }));
-    if (flags.reason) ctx.reason = flags.reason;
+    const ctx = buildRunContext(deps, freezes, redact, {
+      runId,
+      actor: request.actor,
+      roles,
+      replies,
+      log: log.child({ command: command.name, env }),
+      reason: flags.reason,
+    });
     const sandbox = deps.cluster.sandbox;
     const base = { runId, sandbox, command: command.name, ...(env ? { env } : {}) };
     let planned: Plan | undefined;
@@ -125,6 +138,46 @@ export function createEngine(deps: EngineDeps): Engine {
       planned = plan;
       if (flags.dryRun) return { ...base, kind: 'plan', plan, reason: 'dry-run' };
       for (const gate of gates) await gate({ command, env, production, plan, flags, request });
+      const choice =
+        env && production
+          ? policyFor(deps.registry.policies, { command, env, production, tier: tierOf(parsed.service) })
+          : undefined;
+      if (production && !choice) {
+        // Fail closed: startOpsbot refuses to boot with such a gap, but an engine built otherwise must not run it.
+        throw new OpsError(
+          'refused',
+          `Nothing was changed: ${command.name} in ${env} needs a second person's approval, and no policy in approvals/ says who may give it.`,
+          {
+            hint: 'An admin adds a policy to approvals/ (see approvals/production-changes.ts).',
+          },
+        );
+      }
+      const needsApproval = choice !== undefined && choice.policy.require.approvals > 0;
+      // Schedules are reviewed as code; a policy must say so explicitly for their runs to skip the card.
+      const preapproved = request.actor.kind === 'schedule' && choice?.policy.schedules === 'preapproved';
+      if (flags.breakGlass !== undefined && !needsApproval) {
+        throw usage(
+          command,
+          `--break-glass is for production changes that need approval; ${command.name} in ${env ?? 'this environment'} does not. Run it without --break-glass.`,
+        );
+      }
+      if ((needsApproval && !preapproved) || flags.breakGlass !== undefined) {
+        const { service } = parsed;
+        if (!env || !service || !choice)
+          throw new OpsError('config', `${command.name} needs approval but names no service and environment.`);
+        return openApproval(deps, {
+          runId,
+          request,
+          parsed: { ...parsed, env, service },
+          plan: redactPlan(plan, redact),
+          roles,
+          choice,
+          log,
+          executeApproved: (id) => executeApproved(deps, freezes, redact, id),
+        });
+      }
+    } else if (flags.breakGlass !== undefined) {
+      throw usage(command, `${command.name} changes nothing, so it needs no --break-glass.`);
     } else if (flags.dryRun) {
       throw usage(command, `${command.name} changes nothing, so --dry-run has no plan to show.`);
     }
@@ -147,49 +200,20 @@ export function createEngine(deps: EngineDeps): Engine {
     return { ...base, kind: 'result', result, audience: command.mutates ? 'channel' : 'requester' };
   }
 
-  function buildContext(
-    runId: string,
-    request: RunRequest,
-    roles: RunContext['actor']['roles'],
-    replies: Replies,
-    log: Logger,
-  ): RunContext {
-    const commandInfo = (c: CommandDefinition): CommandInfo => ({
-      name: c.name,
-      summary: c.summary,
-      usage: c.usage,
-      ...(c.whenToUse ? { whenToUse: c.whenToUse } : {}),
-      mutates: c.mutates,
-      synopsis: synopsisOf(fieldsOf(c.args, c.positional)),
-      allowed: satisfies(roles, requiredRoleFor(c.requiredRole, false)),
-    });
-    return {
-      runId,
-      actor: { kind: request.actor.kind ?? 'user', userId: request.actor.userId, teamId: request.actor.teamId, roles },
-      catalog: deps.catalog,
-      log,
-      signal: deps.signal ?? new AbortController().signal,
-      progress: (text) => replies.progress(redact(text)),
-      k8s: deps.cluster,
-      target: (service, env) => resolveTarget(deps.catalog, service, env),
-      ...(deps.schedules ? { schedules: deps.schedules } : {}),
-      freezes,
-      commands: {
-        list: () => deps.registry.commands.map(commandInfo),
-        get: (name) => {
-          const c = deps.registry.get(name);
-          return c ? commandInfo(c) : undefined;
-        },
-      },
-    };
-  }
+  const tierOf = (service: string | undefined) => (service && deps.catalog.services[service]?.tier) || 'standard';
 
-  return { run, parse: (request) => parseRequest(deps, request), deps };
+  return {
+    run,
+    parse: (request) => parseRequest(deps, request),
+    executeApproved: (id) => executeApproved(deps, freezes, redact, id),
+    deps,
+  };
 }
 
 function outcomeLabel(outcome: Outcome): string {
   if (outcome.kind === 'error') return outcome.code;
   if (outcome.kind === 'plan') return 'planned';
+  if (outcome.kind === 'approval') return 'awaiting_approval';
   return outcome.result.ok === false ? 'failed' : 'succeeded';
 }
 

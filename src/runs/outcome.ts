@@ -3,6 +3,7 @@
  * into Block Kit (src/slack/render-outcome.ts), the console into text.
  */
 import type { CommandResult, Plan } from '../define.js';
+import type { ApprovalRequest } from '../store/approvals.js';
 
 interface OutcomeBase {
   runId: string;
@@ -20,7 +21,17 @@ export type Outcome =
       audience: 'requester' | 'channel';
     })
   | (OutcomeBase & { kind: 'plan'; command: string; env?: string; plan: Plan; reason: 'dry-run' })
-  | (OutcomeBase & { kind: 'error'; code: string; message: string; hint?: string });
+  | (OutcomeBase & { kind: 'error'; code: string; message: string; hint?: string })
+  /** A change that waits for approval: its card is posted; `existing` when an earlier request is pointed to. */
+  | (OutcomeBase & {
+      kind: 'approval';
+      command: string;
+      env?: string;
+      request: ApprovalRequest;
+      existing: boolean;
+      /** Where the card was posted, for "see #approvals". */
+      approvalsChannel?: string;
+    });
 
 /** A change is about to run: front ends announce it where its outcome will appear. */
 export interface RunStarted {

@@ -6,7 +6,7 @@
  */
 import type { Redactor } from '../redact/redact.js';
 import type { Db } from '../store/db.js';
-import { finishRequest, insertRequest, type RunOutcome } from '../store/requests.js';
+import { finishRequest, insertRequest, markAwaitingApproval, type RunOutcome } from '../store/requests.js';
 import type { Outcome } from './outcome.js';
 import type { ParsedRequest } from './parse-request.js';
 
@@ -33,6 +33,12 @@ export async function recordRunStart(
 }
 
 export async function recordRunEnd(db: Db, outcome: Outcome): Promise<void> {
+  // Waiting for approval: the request stays open; the approved execution (or its refusal) finishes it.
+  if (outcome.kind === 'approval' && !outcome.existing) return markAwaitingApproval(db, outcome.runId);
+  if (outcome.kind === 'approval') {
+    await finishRequest(db, outcome.runId, 'refused', `already requested as ${outcome.request.id}`);
+    return;
+  }
   const [result, summary]: [RunOutcome, string] =
     outcome.kind === 'error'
       ? [REFUSALS.has(outcome.code) ? 'refused' : 'failed', outcome.message]

@@ -14,6 +14,8 @@ export function redactOutcome(outcome: Outcome, redact: Redactor): Outcome {
     return { ...outcome, message: redact(outcome.message), ...(outcome.hint ? { hint: redact(outcome.hint) } : {}) };
   }
   if (outcome.kind === 'plan') return { ...outcome, plan: redactPlan(outcome.plan, redact) };
+  // The request's plan was redacted before it was stored; its reason is the requester's own words.
+  if (outcome.kind === 'approval') return outcome;
   const { result } = outcome;
   return {
     ...outcome,

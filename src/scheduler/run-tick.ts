@@ -83,7 +83,9 @@ export async function runTick(
         ? outcome.result.summary
         : outcome.kind === 'plan'
           ? outcome.plan.summary
-          : outcome.message;
+          : outcome.kind === 'approval'
+            ? `waiting for approval: request ${outcome.request.id}`
+            : outcome.message;
     await finishTick(deps.db, {
       schedule: schedule.name,
       tick,

@@ -4,6 +4,7 @@
  * a note saying how much was left out.
  */
 import type { NextAction } from '../define.js';
+import { approvalLine } from '../runs/approval-text.js';
 import type { Outcome, RunStarted } from '../runs/outcome.js';
 import { chunkText, escapeMrkdwn } from './mrkdwn.js';
 
@@ -54,6 +55,15 @@ export function renderOutcome(outcome: Outcome): SlackMessage {
       footer(outcome),
     ];
     return { text: `${tag}Plan: ${outcome.plan.summary}`, blocks };
+  }
+  if (outcome.kind === 'approval') {
+    // Only validated fields (command, service, env, ids) go into this line: it is mrkdwn on purpose.
+    const line = approvalLine(
+      outcome,
+      (id) => `<@${id}>`,
+      (id) => `<#${id}>`,
+    );
+    return { text: `${tag}${line}`, blocks: [section(`:lock: ${line}`), footer(outcome)] };
   }
   const { result } = outcome;
   const icon = result.ok === false ? ':x:' : outcome.audience === 'channel' ? ':white_check_mark:' : '';

@@ -22,6 +22,11 @@ export interface SlackReplyTarget {
   channelId: string;
   /** Present for slash commands and button clicks: up to 5 uses within 30 minutes. */
   respond?: (message: SlackMessage & { response_type: 'ephemeral' | 'in_channel' }) => Promise<unknown>;
+  /**
+   * An approved request runs under its card: everything (start, progress, outcome, refusals) goes into the
+   * card's thread, where the requester and approvers are, and the card itself is left to the notifier.
+   */
+  thread?: { channel: string; ts: string };
 }
 
 const PROGRESS_EVERY_MS = 1_200;
@@ -30,7 +35,7 @@ const slackError = (error: unknown) => (error as { data?: { error?: string } }).
 
 export function createSlackReplies(target: SlackReplyTarget): Replies {
   const { client, userId, channelId, logger } = target;
-  let header: { channel: string; ts: string } | undefined;
+  let header: { channel: string; ts: string } | undefined = target.thread;
   let progressTs: string | undefined;
 
   async function toRequester(message: SlackMessage) {
@@ -82,6 +87,16 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
     }
   }
 
+  async function toEnvironmentChannel(outcome: Outcome, message: SlackMessage) {
+    const envChannel =
+      outcome.kind === 'result' && outcome.env ? target.catalog.environments[outcome.env]?.channel : undefined;
+    if (envChannel && envChannel !== channelId && envChannel !== target.thread?.channel) {
+      await toChannel(envChannel, message).catch((error) =>
+        logger.error({ err: error, channel: envChannel }, 'could not post to the environment channel'),
+      );
+    }
+  }
+
   const progress = throttleLatest(async (text) => {
     const message = {
       text,
@@ -103,6 +118,14 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
 
   return {
     async started(run: RunStarted) {
+      if (target.thread) {
+        await client.chat.postMessage({
+          channel: target.thread.channel,
+          thread_ts: target.thread.ts,
+          ...renderStarted(run, userId),
+        });
+        return;
+      }
       const ts = await toChannel(channelId, renderStarted(run, userId));
       if (ts) header = { channel: channelId, ts };
     },
@@ -111,6 +134,11 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
       await progress.flush();
       const outcome = original.kind === 'result' ? await upload(original) : original;
       const message = renderOutcome(outcome);
+      if (target.thread) {
+        await client.chat.postMessage({ channel: target.thread.channel, thread_ts: target.thread.ts, ...message });
+        if (outcome.kind === 'result') await toEnvironmentChannel(outcome, message);
+        return;
+      }
       if (outcome.kind !== 'result' || outcome.audience === 'requester') {
         if (header && outcome.kind === 'error')
           await client.chat.update({ channel: header.channel, ts: header.ts, ...message });
@@ -118,12 +146,7 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
       }
       if (header) await client.chat.update({ channel: header.channel, ts: header.ts, ...message });
       else await toChannel(channelId, message);
-      const envChannel = outcome.env ? target.catalog.environments[outcome.env]?.channel : undefined;
-      if (envChannel && envChannel !== channelId) {
-        await toChannel(envChannel, message).catch((error) =>
-          logger.error({ err: error, channel: envChannel }, 'could not post to the environment channel'),
-        );
-      }
+      await toEnvironmentChannel(outcome, message);
     },
   };
 }

@@ -91,3 +91,8 @@ export async function getRequest(q: Queryable, id: string): Promise<RunRequest |
   const { rows } = await q.query<RunRequest>(`select ${COLUMNS} from requests where id = $1`, [id]);
   return rows[0] ?? null;
 }
+
+/** A change waiting for a second person: open until its approval request ends one way or another. */
+export async function markAwaitingApproval(q: Queryable, id: string): Promise<void> {
+  await q.query(`update requests set state = 'awaiting_approval' where id = $1 and finished_at is null`, [id]);
+}

@@ -1,0 +1,18 @@
+/** Who may approve a request now: its policy's roles, the service's approvers, full members of our workspace. */
+import { eligibleApprover } from '../approvals/eligibility.js';
+import type { Approver } from '../approvals/types.js';
+import type { ApprovalRequest } from '../store/approvals.js';
+import type { EngineDeps } from './engine.js';
+
+export function approverCheck(
+  deps: Pick<EngineDeps, 'catalog' | 'directory' | 'registry'>,
+  request: Pick<ApprovalRequest, 'policy' | 'service'>,
+) {
+  const policy = deps.registry.policies.find((p) => p.name === request.policy);
+  const teams = deps.directory.workspaceTeamId ? [deps.directory.workspaceTeamId] : undefined;
+  return (approver: Approver) =>
+    eligibleApprover(deps.catalog, deps.directory, approver, request.service, {
+      fromRoles: policy?.require.fromRoles ?? ['approver'],
+      ...(teams ? { workspaceTeamIds: teams } : {}),
+    });
+}

@@ -1,0 +1,56 @@
+/** The RunContext a command receives: the same for a typed command, a schedule tick and an approved request. */
+import type { Logger } from 'pino';
+import { resolveTarget } from '../catalog.js';
+import type { Actor, CommandDefinition, CommandInfo, FreezePort, Role, RunContext } from '../define.js';
+import type { Redactor } from '../redact/redact.js';
+import { requiredRoleFor, satisfies } from './authorize.js';
+import type { EngineDeps } from './engine.js';
+import type { Replies } from './outcome.js';
+import { fieldsOf, synopsisOf } from './schema-fields.js';
+
+export interface ContextInput {
+  runId: string;
+  actor: { userId: string; teamId: string; kind?: Actor['kind'] };
+  roles: Role[];
+  replies: Replies;
+  log: Logger;
+  reason?: string | undefined;
+}
+
+export function buildRunContext(
+  deps: EngineDeps,
+  freezes: FreezePort,
+  redact: Redactor,
+  input: ContextInput,
+): RunContext {
+  const { roles } = input;
+  const commandInfo = (c: CommandDefinition): CommandInfo => ({
+    name: c.name,
+    summary: c.summary,
+    usage: c.usage,
+    ...(c.whenToUse ? { whenToUse: c.whenToUse } : {}),
+    mutates: c.mutates,
+    synopsis: synopsisOf(fieldsOf(c.args, c.positional)),
+    allowed: satisfies(roles, requiredRoleFor(c.requiredRole, false)),
+  });
+  return {
+    runId: input.runId,
+    actor: { kind: input.actor.kind ?? 'user', userId: input.actor.userId, teamId: input.actor.teamId, roles },
+    ...(input.reason ? { reason: input.reason } : {}),
+    catalog: deps.catalog,
+    log: input.log,
+    signal: deps.signal ?? new AbortController().signal,
+    progress: (text) => input.replies.progress(redact(text)),
+    k8s: deps.cluster,
+    target: (service, env) => resolveTarget(deps.catalog, service, env),
+    ...(deps.schedules ? { schedules: deps.schedules } : {}),
+    freezes,
+    commands: {
+      list: () => deps.registry.commands.map(commandInfo),
+      get: (name) => {
+        const c = deps.registry.get(name);
+        return c ? commandInfo(c) : undefined;
+      },
+    },
+  };
+}
