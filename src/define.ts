@@ -17,9 +17,18 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Catalog, ResolvedTarget } from './catalog.js';
+import type { ApprovalPort, AuditPort } from './define-ports.js';
 import { OpsError } from './errors.js';
 import type { Cluster } from './kubernetes/cluster.js';
 
+export type {
+  ApprovalInfo,
+  ApprovalPort,
+  AuditEntry,
+  AuditPort,
+  BreakGlassReviewInfo,
+  PolicyExplanation,
+} from './define-ports.js';
 export { formatAge, formatTable } from './format.js';
 export { followRollout } from './kubernetes/follow-rollout.js';
 
@@ -44,6 +53,8 @@ export interface CommandResult {
   ok?: boolean;
   /** Obvious next steps, shown as buttons; a click runs `/ops <command>` as the person who clicked. */
   actions?: NextAction[];
+  /** A file to hand over (e.g. a CSV export): uploaded in Slack, printed in the console. */
+  attachment?: { filename: string; content: string };
 }
 
 export interface NextAction {
@@ -100,6 +111,10 @@ export interface RunContext {
   schedules?: SchedulePort;
   /** Change freezes, declared in the catalog or from Slack (absent without a store). */
   freezes?: FreezePort;
+  /** Approval requests and policies (absent when this opsbot cannot ask for approval). */
+  approvals?: ApprovalPort;
+  /** The audit trail, read-only. */
+  audit?: AuditPort;
 }
 
 export interface FreezeInfo {

@@ -15,5 +15,6 @@ export function renderOutcomeText(outcome: Outcome): string {
   if (outcome.kind === 'approval') return [`${tag}${approvalLine(outcome)}`, footer].join('\n');
   const { result } = outcome;
   const mark = result.ok === false ? '✗ ' : outcome.audience === 'channel' ? '✓ ' : '';
-  return [`${tag}${mark}${result.summary}`, ...(result.details ? [result.details] : []), footer].join('\n');
+  const file = result.attachment ? [`--- ${result.attachment.filename} ---`, result.attachment.content.trimEnd()] : [];
+  return [`${tag}${mark}${result.summary}`, ...(result.details ? [result.details] : []), ...file, footer].join('\n');
 }

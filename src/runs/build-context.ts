@@ -1,7 +1,16 @@
 /** The RunContext a command receives: the same for a typed command, a schedule tick and an approved request. */
 import type { Logger } from 'pino';
 import { resolveTarget } from '../catalog.js';
-import type { Actor, CommandDefinition, CommandInfo, FreezePort, Role, RunContext } from '../define.js';
+import type {
+  Actor,
+  ApprovalPort,
+  AuditPort,
+  CommandDefinition,
+  CommandInfo,
+  FreezePort,
+  Role,
+  RunContext,
+} from '../define.js';
 import type { Redactor } from '../redact/redact.js';
 import { requiredRoleFor, satisfies } from './authorize.js';
 import type { EngineDeps } from './engine.js';
@@ -17,9 +26,15 @@ export interface ContextInput {
   reason?: string | undefined;
 }
 
+export interface ContextPorts {
+  freezes: FreezePort;
+  approvals?: ApprovalPort | undefined;
+  audit: AuditPort;
+}
+
 export function buildRunContext(
   deps: EngineDeps,
-  freezes: FreezePort,
+  ports: ContextPorts,
   redact: Redactor,
   input: ContextInput,
 ): RunContext {
@@ -44,7 +59,9 @@ export function buildRunContext(
     k8s: deps.cluster,
     target: (service, env) => resolveTarget(deps.catalog, service, env),
     ...(deps.schedules ? { schedules: deps.schedules } : {}),
-    freezes,
+    freezes: ports.freezes,
+    ...(ports.approvals ? { approvals: ports.approvals } : {}),
+    audit: ports.audit,
     commands: {
       list: () => deps.registry.commands.map(commandInfo),
       get: (name) => {

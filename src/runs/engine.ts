@@ -14,10 +14,11 @@ import { createRedactor, type Redactor } from '../redact/redact.js';
 import type { Registry } from '../registry/registry.js';
 import type { Db } from '../store/db.js';
 import type { ApprovalSettings } from './approval-notifier.js';
+import { createApprovalPort, createAuditPort } from './approval-port.js';
 import { auditRun, auditStart } from './audit-run.js';
 import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
 import { type EngineFlags, usage } from './bind-args.js';
-import { buildRunContext } from './build-context.js';
+import { buildRunContext, type ContextPorts } from './build-context.js';
 import { executeApproved } from './execute-approved.js';
 import { createFreezePort } from './freeze-port.js';
 import { type Gate, refuseDuringFreeze } from './gates.js';
@@ -76,7 +77,15 @@ export const newRunId = () => `r-${randomBytes(5).toString('base64url').toLowerC
 export function createEngine(deps: EngineDeps): Engine {
   const gates = deps.gates ?? [refuseDuringFreeze(deps.db, deps.catalog)];
   const redact = deps.redact ?? createRedactor();
-  const freezes = createFreezePort(deps.db, deps.catalog);
+  const run_ = (id: string) => executeApproved(deps, ports, redact, id);
+  const ports: ContextPorts = {
+    freezes: createFreezePort(deps.db, deps.catalog),
+    audit: createAuditPort(deps),
+    // Read when a context is built: deps.approvals may be set after the engine is created.
+    get approvals() {
+      return deps.approvals ? createApprovalPort(deps, run_) : undefined;
+    },
+  };
 
   async function run(request: RunRequest, replies: Replies): Promise<Outcome> {
     const runId = newRunId();
@@ -122,7 +131,7 @@ export function createEngine(deps: EngineDeps): Engine {
         hint: `Your roles: ${roles.join(', ') || 'none'}. An admin can add you under roles.${needed} in the catalog.`,
       });
     }
-    const ctx = buildRunContext(deps, freezes, redact, {
+    const ctx = buildRunContext(deps, ports, redact, {
       runId,
       actor: request.actor,
       roles,
@@ -173,7 +182,7 @@ export function createEngine(deps: EngineDeps): Engine {
           roles,
           choice,
           log,
-          executeApproved: (id) => executeApproved(deps, freezes, redact, id),
+          executeApproved: run_,
         });
       }
     } else if (flags.breakGlass !== undefined) {
@@ -205,7 +214,7 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     run,
     parse: (request) => parseRequest(deps, request),
-    executeApproved: (id) => executeApproved(deps, freezes, redact, id),
+    executeApproved: run_,
     deps,
   };
 }

@@ -10,7 +10,7 @@ import { claimExecution } from '../approvals/claim-execution.js';
 import { finishExecution } from '../approvals/finish-execution.js';
 import { heartbeat } from '../approvals/heartbeat.js';
 import { activeFreeze } from '../catalog.js';
-import type { CommandResult, FreezePort, Plan, PlannedChange, Role } from '../define.js';
+import type { CommandResult, Plan, PlannedChange, Role } from '../define.js';
 import { OpsError } from '../errors.js';
 import type { Redactor } from '../redact/redact.js';
 import type { ExecutionOutcome } from '../store/approvals.js';
@@ -20,7 +20,7 @@ import { finishRequest } from '../store/requests.js';
 import { approverCheck } from './approver-check.js';
 import { auditRun, auditStart } from './audit-run.js';
 import { requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
-import { buildRunContext } from './build-context.js';
+import { buildRunContext, type ContextPorts } from './build-context.js';
 import type { EngineDeps } from './engine.js';
 import type { Outcome } from './outcome.js';
 import { redactOutcome, redactPlan } from './redact-outcome.js';
@@ -33,7 +33,7 @@ const BEFORE_ANY_CHANGE = new Set(['refused', 'forbidden', 'target_locked', 'not
 
 export async function executeApproved(
   deps: EngineDeps,
-  freezes: FreezePort,
+  ports: ContextPorts,
   redact: Redactor,
   requestId: string,
 ): Promise<Outcome> {
@@ -90,7 +90,7 @@ export async function executeApproved(
         `The requester no longer holds the role ${requiredRoleFor(command.requiredRole, true)}; nothing ran.`,
       );
     }
-    const ctx = buildRunContext(deps, freezes, redact, {
+    const ctx = buildRunContext(deps, ports, redact, {
       runId: request.id,
       actor,
       roles,

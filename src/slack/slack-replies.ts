@@ -64,6 +64,18 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
 
   // Long output becomes a file in the channel (in the run's thread when there is one).
   async function upload(outcome: Outcome & { kind: 'result' }): Promise<Outcome> {
+    const { attachment } = outcome.result;
+    if (attachment) {
+      // An export is asked for by name: it goes to the channel it was asked in, as a file.
+      const where = header ? { channel_id: header.channel, thread_ts: header.ts } : { channel_id: channelId };
+      await client.files.uploadV2({
+        ...where,
+        content: attachment.content,
+        filename: attachment.filename,
+        title: attachment.filename,
+        initial_comment: `<@${userId}> asked for ${escapeMrkdwn(attachment.filename)}`,
+      });
+    }
     const details = outcome.result.details ?? '';
     if (!isLong(details)) return outcome;
     const filename = `${outcome.command.replaceAll(' ', '-')}-${outcome.runId}.txt`;
