@@ -43,4 +43,5 @@ it('runs the console on embedded PostgreSQL and the sandbox, switching users wit
     await opsbot.close();
     await rm(dataDir, { recursive: true, force: true });
   }
-});
+  // PGlite starts and migrates in-process: seconds on a busy machine.
+}, 60_000);
