@@ -77,7 +77,9 @@ export async function hasOtherEligibleApprover(
   for (const userId of candidates) {
     const person = personOf(catalog, userId);
     if (userId === requester.userId || person === requesterPerson || found.has(person)) continue;
-    if (await eligibleApprover(catalog, directory, { userId, teamId: requester.teamId }, service, options)) {
+    // Candidates are members of our workspace, whoever asked (a schedule has no Slack team of its own).
+    const teamId = options.workspaceTeamIds?.[0] ?? requester.teamId;
+    if (await eligibleApprover(catalog, directory, { userId, teamId }, service, options)) {
       found.add(person);
       if (found.size >= (options.atLeast ?? 1)) return true;
     }

@@ -1,0 +1,159 @@
+/**
+ * The engine's approval gate with policies as data: which policy governs a production change, schedules that
+ * are preapproved or must ask like a person, the boot check for gaps, and break-glass argument rules.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { policyFor, uncoveredProductionChanges } from '../../src/approvals/policy-for.js';
+import { loadCatalog } from '../../src/catalog.js';
+import { arg, defineCommand, definePolicy } from '../../src/define.js';
+import { createKubeCluster } from '../../src/kubernetes/kube-cluster.js';
+import { type Sandbox, sandboxEnvironments, startSandbox } from '../../src/kubernetes/sandbox.js';
+import { createRegistry } from '../../src/registry/registry.js';
+import type { ApprovalNotifier } from '../../src/runs/approval-notifier.js';
+import type { Directory } from '../../src/runs/authorize.js';
+import { createEngine, type Engine } from '../../src/runs/engine.js';
+import type { Outcome } from '../../src/runs/outcome.js';
+import type { ApprovalRequest } from '../../src/store/approvals.js';
+import { collectLogs } from '../support/collect-logs.js';
+import { createTestDb, type TestDb } from '../support/test-db.js';
+
+const ran: string[] = [];
+const bump = defineCommand({
+  name: 'bump',
+  summary: 'Bump a counter.',
+  usage: ['bump backend prod'],
+  args: z.object({ service: arg.service(), env: arg.env() }),
+  mutates: true,
+  requiredRole: 'operator',
+  plan: async (_ctx, a) => ({
+    summary: `bump ${a.service} in ${a.env}`,
+    changes: [{ what: 'counter', from: '1', to: '2' }],
+  }),
+  run: async (ctx, a) => {
+    ran.push(`${a.service}/${a.env}/${ctx.actor.userId}`);
+    return { summary: `bumped ${a.service}` };
+  },
+});
+const purge = defineCommand({ ...bump, name: 'purge', usage: ['purge backend prod'] });
+const standard = definePolicy({
+  name: 'production-changes',
+  appliesTo: { production: true, mutates: true },
+  require: { approvals: 1, fromRoles: ['approver'] },
+  schedules: 'preapproved',
+});
+const purges = definePolicy({
+  name: 'purges-need-people',
+  appliesTo: { commands: ['purge'] },
+  require: { approvals: 1, fromRoles: ['approver'] },
+  schedules: 'require-approval',
+});
+
+const directory: Directory = {
+  groupMembers: async () => [],
+  user: async (id) => ({ id, teamId: 'T1', isGuest: false, isBot: false, deleted: false }),
+  workspaceTeamId: 'T1',
+};
+const opened: ApprovalRequest[] = [];
+const notifier: ApprovalNotifier = {
+  opened: async (r) => void opened.push(r),
+  changed: async () => {},
+  breakGlass: async () => {},
+  reviewOverdue: async () => {},
+  repliesFor: () => ({ send: async () => {}, progress: async () => {} }),
+};
+
+let testDb: TestDb;
+let sandbox: Sandbox;
+let engine: Engine;
+const catalog = loadCatalog('catalog.yaml');
+
+async function run(text: string, actor: { userId: string; teamId: string; kind?: 'user' | 'schedule' }) {
+  const sent: Outcome[] = [];
+  await engine.run(
+    { text, actor, source: actor.kind === 'schedule' ? 'schedule' : 'console' },
+    { send: async (o) => void sent.push(o), progress: async () => {} },
+  );
+  return sent[0] as Outcome;
+}
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+  sandbox = await startSandbox(sandboxEnvironments(catalog));
+  engine = createEngine({
+    registry: createRegistry([bump, purge], [], [standard, purges]),
+    catalog,
+    db: testDb.db,
+    cluster: createKubeCluster({ kubeConfig: sandbox.kubeConfig, sandbox: true }),
+    directory,
+    logger: collectLogs().logger,
+    approvals: { notifier, replica: 'test' },
+  });
+});
+afterAll(async () => {
+  await sandbox?.close();
+  await testDb?.close();
+});
+
+describe('policies', () => {
+  it('the most specific policy wins, and a gap in production coverage is named at boot', () => {
+    const subject = { env: 'prod', production: true, tier: 'standard' as const };
+    expect(policyFor([standard, purges], { ...subject, command: purge })?.policy.name).toBe('purges-need-people');
+    expect(policyFor([standard, purges], { ...subject, command: bump })?.policy.name).toBe('production-changes');
+    expect(uncoveredProductionChanges([bump, purge], [standard], catalog)).toEqual([]);
+    expect(uncoveredProductionChanges([bump], [purges], catalog)).toEqual([
+      expect.stringContaining('No approval policy covers bump in prod (production) for standard services'),
+      expect.stringContaining('for critical services'),
+    ]);
+  });
+
+  it('a preapproved schedule runs its production change; one whose policy says otherwise asks like a person', async () => {
+    const schedule = { userId: 'schedule:nightly', teamId: 'schedule', kind: 'schedule' as const };
+    expect(await run('bump backend prod', schedule)).toMatchObject({
+      kind: 'result',
+      result: { summary: 'bumped backend' },
+    });
+    expect(ran).toContain('backend/prod/schedule:nightly');
+    const runsBefore = ran.length;
+    const asked = await run('purge backend prod', schedule);
+    expect(asked).toMatchObject({
+      kind: 'approval',
+      existing: false,
+      request: { requester: 'schedule:nightly', policy: 'purges-need-people', state: 'pending' },
+    });
+    expect(opened.map((r) => r.id)).toContain(asked.runId);
+    expect(ran.length).toBe(runsBefore);
+  });
+
+  it('break-glass is only for changes that need approval, and needs the role and an incident id', async () => {
+    expect(await run('bump backend dev --break-glass INC-1 "why"', { userId: 'U0ALICE', teamId: 'T1' })).toMatchObject({
+      kind: 'error',
+      code: 'usage',
+      message: expect.stringContaining('--break-glass is for production changes that need approval'),
+    });
+    expect(
+      await run('bump worker prod --break-glass INC-1 "site down"', { userId: 'U0BOB', teamId: 'T1' }),
+    ).toMatchObject({
+      kind: 'error',
+      code: 'forbidden',
+      message: expect.stringContaining('not in the break-glass role'),
+    });
+    expect(
+      await run('bump worker prod --break-glass now "site down"', { userId: 'U0ALICE', teamId: 'T1' }),
+    ).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('needs an incident id and a reason'),
+    });
+    const before = ran.length;
+    expect(
+      await run('bump worker prod --break-glass INC-7 "site down, approvers asleep"', {
+        userId: 'U0ALICE',
+        teamId: 'T1',
+      }),
+    ).toMatchObject({
+      kind: 'result',
+      result: { summary: 'bumped worker' },
+    });
+    expect(ran.slice(before)).toEqual(['worker/prod/U0ALICE']);
+  });
+});
