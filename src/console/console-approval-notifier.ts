@@ -26,6 +26,9 @@ export function createConsoleApprovalNotifier(output: Writable): ApprovalNotifie
         `[approval ${r.id}] BREAK-GLASS by ${r.requester} for ${r.incidentId}: ${what(r)} runs without a second approver. An approver must review it within 24 hours.`,
       );
     },
+    async reminder(r) {
+      line(`[approval ${r.id}] Still waiting for approval: ${what(r)}, expires ${r.expiresAt.toISOString()}.`);
+    },
     async reviewOverdue(r) {
       line(`[approval ${r.id}] The review of break-glass change ${what(r)} is overdue.`);
     },

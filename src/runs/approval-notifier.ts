@@ -13,6 +13,8 @@ export interface ApprovalNotifier {
   changed(request: ApprovalRequest): Promise<void>;
   /** A break-glass change: announced in the environment's channel and the approvals channel, review pending. */
   breakGlass(request: ApprovalRequest): Promise<void>;
+  /** Half the request's time to live is gone and nobody decided: approvers are reminded, once. */
+  reminder(request: ApprovalRequest): Promise<void>;
   /** A break-glass review nobody acknowledged in time: said again, loudly, once. */
   reviewOverdue(request: ApprovalRequest): Promise<void>;
   /** Where an approved request's run reports: the requester's thread under its card. */

@@ -4,6 +4,7 @@
  *   - pending past its TTL → expired; approved but not started in time → expired_unexecuted (cases 22, 23);
  *   - executing with a lapsed heartbeat → needs_reconciliation, never re-run (case 29);
  *   - a pending request whose requester's account is gone → cancelled (case 39);
+ *   - a pending request at half its time to live → one reminder to approvers;
  *   - a break-glass review past its 24 hours → reported once.
  */
 import type { Logger } from 'pino';
@@ -12,7 +13,7 @@ import { expireDue } from '../approvals/expire-due.js';
 import { reconcileStale } from '../approvals/reconcile-stale.js';
 import { SYSTEM_ACTOR } from '../approvals/types.js';
 import { type ApprovalRequest, getApprovalRequest, listPendingRequests } from '../store/approvals.js';
-import { claimOverdueReviews } from '../store/break-glass-reviews.js';
+import { claimDueReminders, claimOverdueReviews } from '../store/break-glass-reviews.js';
 import type { Db } from '../store/db.js';
 import type { ApprovalNotifier } from './approval-notifier.js';
 import type { Directory } from './authorize.js';
@@ -48,6 +49,10 @@ export async function sweepApprovals(options: SweeperOptions): Promise<ApprovalR
     if (outcome.kind === 'cancelled') changed.push(outcome.request);
   }
   for (const request of changed) await notifier.changed(request);
+  for (const id of await claimDueReminders(db)) {
+    const request = await getApprovalRequest(db, id);
+    if (request?.state === 'pending') await notifier.reminder(request);
+  }
   for (const id of await claimOverdueReviews(db)) {
     const request = await getApprovalRequest(db, id);
     if (request) await notifier.reviewOverdue(request);

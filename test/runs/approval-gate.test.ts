@@ -59,6 +59,7 @@ const notifier: ApprovalNotifier = {
   opened: async (r) => void opened.push(r),
   changed: async () => {},
   breakGlass: async () => {},
+  reminder: async () => {},
   reviewOverdue: async () => {},
   repliesFor: () => ({ send: async () => {}, progress: async () => {} }),
 };
