@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Catalog } from '../../src/catalog.js';
 import { loadConfig } from '../../src/config.js';
 import { type RunningOpsbot, startOpsbot } from '../../src/start-opsbot.js';
 import { type CollectedLogs, collectLogs } from './collect-logs.js';
@@ -50,6 +51,8 @@ export async function startTestOpsbot(
     replicaOf?: TestOpsbot;
     /** How often the approval sweeper runs (default 15 s). */
     approvalSweepMs?: number;
+    /** Use this catalog instead of catalog.yaml (e.g. loadCatalog('catalog.yaml') with a change). */
+    catalog?: Catalog;
   } = {},
 ): Promise<TestOpsbot> {
   const mode = options.mode ?? 'http';
@@ -86,6 +89,7 @@ export async function startTestOpsbot(
     slackRetries: 0,
     logger: logs.logger,
     ...(options.approvalSweepMs ? { approvalSweepMs: options.approvalSweepMs } : {}),
+    ...(options.catalog ? { catalog: options.catalog } : {}),
   });
   const baseUrl = `http://127.0.0.1:${opsbot.port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
