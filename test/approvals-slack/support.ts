@@ -30,7 +30,16 @@ export const replicasOf = (t: TestOpsbot, service: string) =>
 export async function answerTo(t: TestOpsbot, responseUrl: string, timeoutMs = 8_000): Promise<string> {
   const id = new URL(responseUrl).pathname.replace(/^\/response\//, '');
   const post = await t.slack.waitForResponse((p) => p.id === id, timeoutMs);
-  return String((post.body as { text?: string }).text ?? '');
+  return textsOf(post.body).join('\n');
+}
+
+/** Every text a person sees in a message: its `text`, then the texts of its blocks, in order. */
+export function textsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(textsOf);
+  if (typeof value !== 'object' || value === null) return [];
+  const { text, ...rest } = value as Record<string, unknown>;
+  const own = typeof text === 'string' ? [text] : textsOf(text);
+  return [...own, ...Object.values(rest).flatMap((v) => (typeof v === 'object' ? textsOf(v) : []))];
 }
 
 /** Runs `/ops <text>` as `user` and returns the first answer and the request id it names, if any. */
