@@ -161,3 +161,16 @@ export async function shiftDeadlines(
       change.approvedAgo,
     ]);
 }
+
+/** The id of the newest break-glass request, once there is one newer than `after` (its answer is in the channel). */
+export async function latestBreakGlass(t: TestOpsbot, after?: string): Promise<string> {
+  const newest = async () =>
+    (
+      await t.testDb.db.query<{ id: string }>(
+        'select id from approval_requests where break_glass order by created_at desc limit 1',
+      )
+    ).rows[0]?.id;
+  await expect.poll(newest, { timeout: 8_000 }).not.toBe(after);
+  await expect.poll(newest).toBeDefined();
+  return (await newest()) as string;
+}
