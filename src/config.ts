@@ -243,6 +243,20 @@ function frontEndOf(env: Record<string, string>, production: boolean): { frontEn
 }
 
 /**
+ * opsbot has no switch that turns Slack's signature check off (APPROVALS.md case 2). A variable that looks like
+ * one was set by someone expecting it to work: in production that stops the start instead of being ignored.
+ */
+function verificationSwitches(given: Record<string, string>): string[] {
+  return Object.keys(given)
+    .filter((name) => /^(SLACK|OPSBOT)_/.test(name) && !NAMES.includes(name as EnvName))
+    .filter((name) => /VERIF|SIGNATURE/.test(name))
+    .map(
+      (name) =>
+        `${name} is set, but Slack's request signatures are always checked: opsbot has no setting to turn that off, and with NODE_ENV=production it does not start while such a variable is set. Remove ${name}.`,
+    );
+}
+
+/**
  * Read and check the environment. Throws one OpsError('config') naming every bad variable,
  * what is wrong and an example of a good value.
  */
@@ -268,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = (given.NODE_ENV ?? 'development') === 'production';
   const slack = frontEndOf(given, production);
   problems.push(...slack.problems);
+  if (production) problems.push(...verificationSwitches(given));
 
   const kubeconfig = given.KUBECONFIG;
   if (kubeconfig !== undefined) {

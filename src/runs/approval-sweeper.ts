@@ -36,7 +36,7 @@ export async function sweepApprovals(options: SweeperOptions): Promise<ApprovalR
   ];
   for (const request of await listPendingRequests(db, { limit: 100 })) {
     if (request.requester.startsWith('schedule:')) continue;
-    const user = await options.directory.user(request.requester).catch(() => null);
+    const user = await (options.directory.uncached?.() ?? options.directory).user(request.requester).catch(() => null);
     // undefined: Slack says there is no such user; null: Slack did not answer (try again next sweep).
     if (user === null || (user && !user.deleted)) continue;
     const outcome = await cancel(db, {

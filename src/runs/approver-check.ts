@@ -10,8 +10,10 @@ export function approverCheck(
 ) {
   const policy = deps.registry.policies.find((p) => p.name === request.policy);
   const teams = deps.directory.workspaceTeamId ? [deps.directory.workspaceTeamId] : undefined;
+  // Who someone is now, not a minute ago (cases 8, 15, 16).
+  const directory = deps.directory.uncached?.() ?? deps.directory;
   return (approver: Approver) =>
-    eligibleApprover(deps.catalog, deps.directory, approver, request.service, {
+    eligibleApprover(deps.catalog, directory, approver, request.service, {
       fromRoles: policy?.require.fromRoles ?? ['approver'],
       ...(teams ? { workspaceTeamIds: teams } : {}),
     });

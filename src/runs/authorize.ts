@@ -22,6 +22,11 @@ export interface Directory {
   user(userId: string): Promise<DirectoryUser | undefined>;
   /** The workspace opsbot is installed in (auth.test); users of other teams are external. */
   workspaceTeamId?: string;
+  /**
+   * The same directory without its cache, for answers that must be current: an approver's eligibility at the
+   * click and at execution, the requester still being there (APPROVALS.md cases 8, 15, 16, 39).
+   */
+  uncached?(): Directory;
 }
 
 /** Roles that satisfy a requirement: admin can do what an operator can; nobody is an approver by implication. */

@@ -162,7 +162,8 @@ export function textOf(request: ApprovalRequest): string {
 /** Schedules act with operator rights; a person's roles are re-read now (a deactivated requester holds none). */
 async function requesterRoles(deps: EngineDeps, request: ApprovalRequest): Promise<Role[]> {
   if (requesterKind(request) === 'schedule') return ['viewer', 'operator'];
-  return resolveRoles(deps.catalog, deps.directory, { userId: request.requester, teamId: request.teamId });
+  const directory = deps.directory.uncached?.() ?? deps.directory;
+  return resolveRoles(deps.catalog, directory, { userId: request.requester, teamId: request.teamId });
 }
 
 const describe = (c: PlannedChange | undefined) => (c ? `${c.what}: ${c.from} → ${c.to}` : 'nothing');

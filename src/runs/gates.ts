@@ -31,10 +31,13 @@ export const refuseProductionMutations: Gate = async ({ command, env, production
 
 const until = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-/** A change freeze (from the catalog or /ops freeze) blocks changes in its environment. */
+/**
+ * A change freeze (from the catalog or /ops freeze) blocks changes in its environment. Break-glass is the
+ * emergency path a freeze must not close (APPROVALS.md case 21): it is announced and reviewed instead.
+ */
 export function refuseDuringFreeze(db: Db, catalog: Catalog): Gate {
-  return async ({ command, env }) => {
-    if (!env) return;
+  return async ({ command, env, flags }) => {
+    if (!env || flags.breakGlass !== undefined) return;
     const declared = activeFreeze(catalog, env, new Date());
     const stored = declared ? undefined : (await activeFreezes(db, env))[0];
     const freeze = declared

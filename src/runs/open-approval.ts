@@ -90,7 +90,9 @@ export async function openApproval(deps: EngineDeps, input: OpenApprovalInput): 
   }
 
   const quorum = choice.policy.require.approvals;
-  const enough = await hasOtherEligibleApprover(deps.catalog, deps.directory, requester, parsed.service, {
+  // Current membership: a card nobody can approve is the dead end case 17 is about.
+  const directory = deps.directory.uncached?.() ?? deps.directory;
+  const enough = await hasOtherEligibleApprover(deps.catalog, directory, requester, parsed.service, {
     fromRoles: choice.policy.require.fromRoles,
     atLeast: quorum,
     ...(deps.directory.workspaceTeamId ? { workspaceTeamIds: [deps.directory.workspaceTeamId] } : {}),

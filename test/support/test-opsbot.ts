@@ -3,6 +3,10 @@
  * against a fake Slack, the sandbox cluster and a fresh PostgreSQL schema, and
  * offers the requests Slack would send.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Catalog } from '../../src/catalog.js';
 import { loadConfig } from '../../src/config.js';
 import { type RunningOpsbot, startOpsbot } from '../../src/start-opsbot.js';
 import { type CollectedLogs, collectLogs } from './collect-logs.js';
@@ -40,16 +44,28 @@ export async function startTestOpsbot(
     usergroups?: Record<string, string[]>;
     /** Share another instance's database, as a second replica would (that instance closes it). */
     shareDbWith?: TestOpsbot;
+    /**
+     * A second replica of that instance: the same database, the same fake Slack workspace and the same sandbox
+     * cluster (through a kubeconfig naming its fake API servers). That instance closes what is shared.
+     */
+    replicaOf?: TestOpsbot;
+    /** How often the approval sweeper runs (default 15 s). */
+    approvalSweepMs?: number;
+    /** Use this catalog instead of catalog.yaml (e.g. loadCatalog('catalog.yaml') with a change). */
+    catalog?: Catalog;
   } = {},
 ): Promise<TestOpsbot> {
   const mode = options.mode ?? 'http';
   const socket = mode === 'socket' ? await startFakeSocketMode() : undefined;
-  const slack = await startFakeSlack({
-    ...(options.users ? { users: options.users } : {}),
-    usergroups: options.usergroups ?? { S0SRE: [] },
-    ...(socket ? { socketMode: socket } : {}),
-  });
-  const shared = options.shareDbWith;
+  const replicaOf = options.replicaOf;
+  const slack =
+    replicaOf?.slack ??
+    (await startFakeSlack({
+      ...(options.users ? { users: options.users } : {}),
+      usergroups: options.usergroups ?? { S0SRE: [] },
+      ...(socket ? { socketMode: socket } : {}),
+    }));
+  const shared = options.shareDbWith ?? replicaOf;
   const testDb = shared
     ? { ...shared.testDb, db: await shared.testDb.openAnother(), close: async () => {} }
     : await createTestDb();
@@ -61,8 +77,20 @@ export async function startTestOpsbot(
     OPSBOT_CATALOG: 'catalog.yaml',
     ...(mode === 'socket' ? { SLACK_APP_TOKEN: 'xapp-1-A01OPSBOT1-1-test' } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
   };
+  const sharedCluster = replicaOf?.opsbot.sandbox;
+  if (sharedCluster) {
+    const kubeconfig = join(tmpdir(), `opsbot-replica-${process.pid}-${Date.now().toString(36)}.kubeconfig`);
+    writeFileSync(kubeconfig, sharedCluster.kubeConfig.exportConfig());
+    Object.assign(env, { OPSBOT_SANDBOX: 'false', KUBECONFIG: kubeconfig });
+  }
   const config = { ...loadConfig(env), port: 0 };
-  const opsbot = await startOpsbot(config, { db: testDb.db, slackRetries: 0, logger: logs.logger });
+  const opsbot = await startOpsbot(config, {
+    db: testDb.db,
+    slackRetries: 0,
+    logger: logs.logger,
+    ...(options.approvalSweepMs ? { approvalSweepMs: options.approvalSweepMs } : {}),
+    ...(options.catalog ? { catalog: options.catalog } : {}),
+  });
   const baseUrl = `http://127.0.0.1:${opsbot.port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
   return {
@@ -84,7 +112,7 @@ export async function startTestOpsbot(
     interact: (payload, sendOptions) => postInteraction(eventsUrl, SIGNING_SECRET, payload, sendOptions),
     async close() {
       await opsbot.close();
-      await slack.close();
+      if (!replicaOf) await slack.close();
       await socket?.close();
       if (shared) await testDb.db.close();
       else await testDb.close();
