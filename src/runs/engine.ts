@@ -70,6 +70,16 @@ export function createEngine(deps: EngineDeps): Engine {
   const gates = deps.gates ?? [refuseDuringFreeze(deps.db, deps.catalog), refuseProductionMutations];
   const redact = deps.redact ?? createRedactor();
   const freezes = createFreezePort(deps.db, deps.catalog);
+  // A command's synopsis comes from walking its zod schema; `help` lists them all on every call.
+  const synopses = new WeakMap<CommandDefinition, string>();
+  const synopsis = (c: CommandDefinition) => {
+    let text = synopses.get(c);
+    if (text === undefined) {
+      text = synopsisOf(fieldsOf(c.args, c.positional));
+      synopses.set(c, text);
+    }
+    return text;
+  };
 
   async function run(request: RunRequest, replies: Replies): Promise<Outcome> {
     const runId = newRunId();
@@ -160,7 +170,7 @@ export function createEngine(deps: EngineDeps): Engine {
       usage: c.usage,
       ...(c.whenToUse ? { whenToUse: c.whenToUse } : {}),
       mutates: c.mutates,
-      synopsis: synopsisOf(fieldsOf(c.args, c.positional)),
+      synopsis: synopsis(c),
       allowed: satisfies(roles, requiredRoleFor(c.requiredRole, false)),
     });
     return {
