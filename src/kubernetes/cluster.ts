@@ -1,6 +1,6 @@
 /**
  * The Cluster adapter: what commands may ask of Kubernetes, in their own words.
- * Implemented over @kubernetes/client-node (kube-cluster.ts); the sandbox is the
+ * Implemented over our own JSON transport (kube-cluster.ts, kube-api.ts); the sandbox is the
  * same implementation pointed at the in-process fake kube-apiserver.
  */
 

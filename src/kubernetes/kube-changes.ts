@@ -4,25 +4,13 @@
  * subresource, set image as a strategic merge patch. A conflict (409: the object changed
  * under us) is retried once after re-reading; a second conflict is explained.
  */
-import {
-  type AppsV1Api,
-  type CoreV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1Deployment,
-  type V1ReplicaSet,
-} from '@kubernetes/client-node';
+import type { V1Deployment, V1ReplicaSet, V1Scale } from '@kubernetes/client-node';
 import { OpsError } from '../errors.js';
 import type { Cluster, Target } from './cluster.js';
-import type { KubeOperation } from './kube-errors.js';
-import { CHANGE_CAUSE_ANNOTATION } from './kube-mapping.js';
+import { PATCH } from './kube-api.js';
+import type { Call } from './kube-cluster.js';
+import { CHANGE_CAUSE_ANNOTATION, deploymentPath } from './kube-mapping.js';
 import { planUndo } from './rollout-undo.js';
-
-export type Call = <T>(
-  target: Target,
-  op: Omit<KubeOperation, 'target' | 'server'>,
-  fn: (c: { apps: AppsV1Api; core: CoreV1Api }) => Promise<T>,
-) => Promise<T>;
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 // kubectl formats restartedAt with time.RFC3339: seconds precision.
@@ -60,12 +48,9 @@ export function kubeChanges(
     const deployment = await readDeployment(target);
     return { deployment, undo: planUndo(target, deployment, await listReplicaSets(target, deployment), toRevision) };
   };
-  const patch = (target: Target, body: unknown, strategy: PatchStrategy) =>
-    call(target, { verb: 'patch', resource: 'deployments' }, (c) =>
-      c.apps.patchNamespacedDeployment(
-        { name: target.deployment, namespace: target.namespace, body },
-        setHeaderOptions('Content-Type', strategy),
-      ),
+  const patch = (target: Target, body: unknown, contentType: string) =>
+    call(target, { verb: 'patch', resource: 'deployments' }, (api) =>
+      api.request<V1Deployment>({ method: 'PATCH', path: deploymentPath(target), body, contentType }),
     );
   const refusePaused = (target: Target, deployment: V1Deployment, what: string) => {
     if (!deployment.spec?.paused) return;
@@ -86,7 +71,7 @@ export function kubeChanges(
     rollback: (target, toRevision) =>
       onceMoreOnConflict(target, async () => {
         const { undo } = await plan(target, toRevision);
-        await patch(target, undo.patch, PatchStrategy.JsonPatch);
+        await patch(target, undo.patch, PATCH.json);
         const { fromRevision, toRevision: to, fromImages, toImages } = undo;
         return { fromRevision, toRevision: to, fromImages, toImages };
       }),
@@ -94,21 +79,23 @@ export function kubeChanges(
       onceMoreOnConflict(target, async () => {
         refusePaused(target, await readDeployment(target), 'be restarted');
         const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: rfc3339(at) } } } } };
-        await patch(target, body, PatchStrategy.StrategicMergePatch);
+        await patch(target, body, PATCH.strategic);
       }),
     getReplicas: async (target) => {
-      const scale = await call(target, { verb: 'get', resource: 'deployments/scale' }, (c) =>
-        c.apps.readNamespacedDeploymentScale({ name: target.deployment, namespace: target.namespace }),
+      const scale = await call(target, { verb: 'get', resource: 'deployments/scale' }, (api) =>
+        api.request<V1Scale>({ path: `${deploymentPath(target)}/scale` }),
       );
       return scale.spec?.replicas ?? 0;
     },
     scale: (target, replicas) =>
       onceMoreOnConflict(target, async () => {
-        await call(target, { verb: 'patch', resource: 'deployments/scale' }, (c) =>
-          c.apps.patchNamespacedDeploymentScale(
-            { name: target.deployment, namespace: target.namespace, body: { spec: { replicas } } },
-            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-          ),
+        await call(target, { verb: 'patch', resource: 'deployments/scale' }, (api) =>
+          api.request<V1Scale>({
+            method: 'PATCH',
+            path: `${deploymentPath(target)}/scale`,
+            body: { spec: { replicas } },
+            contentType: PATCH.merge,
+          }),
         );
       }),
     setImage: (target, image, changeCause) =>
@@ -129,7 +116,7 @@ export function kubeChanges(
           metadata: { annotations: { [CHANGE_CAUSE_ANNOTATION]: changeCause } },
           spec: { template: { spec: { containers: [{ name: container.name, image }] } } },
         };
-        await patch(target, body, PatchStrategy.StrategicMergePatch);
+        await patch(target, body, PATCH.strategic);
         return { container: container.name, from: container.image ?? '' };
       }),
   };

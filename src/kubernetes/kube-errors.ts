@@ -1,8 +1,7 @@
 /**
- * The boundary where client-node's errors become OpsErrors a user can act on: which object, which
- * namespace and context, and what to do next. Nothing past the adapter sees an ApiException.
+ * The boundary where Kubernetes API errors become OpsErrors a user can act on: which object, which
+ * namespace and context, and what to do next. Nothing past the adapter sees a KubeApiError.
  */
-import { ApiException } from '@kubernetes/client-node';
 import { OpsError } from '../errors.js';
 import type { Target } from './cluster.js';
 
@@ -16,6 +15,17 @@ export interface KubeOperation {
   target: Target;
   server?: string;
 }
+
+/**
+ * An answer with an HTTP error status: kube-api.ts's KubeApiError, or client-node's ApiException
+ * (same fields), told apart from system errors, whose code is a string such as ECONNRESET.
+ */
+interface ApiAnswer {
+  code: number;
+  body: unknown;
+}
+const isApiAnswer = (error: unknown): error is ApiAnswer =>
+  typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'number';
 
 interface StatusBody {
   message?: string;
@@ -49,7 +59,7 @@ const WRITE_VERBS = new Set(['patch', 'update', 'create', 'delete']);
 
 /** Whether an error left the outcome of a write unknown (5xx, timeout, connection lost mid-request). */
 function outcomeUnknown(error: unknown): boolean {
-  if (error instanceof ApiException) return error.code >= 500;
+  if (isApiAnswer(error)) return error.code >= 500;
   const { code, name, type } = error as { code?: string; name?: string; type?: string };
   return name === 'AbortError' || type === 'aborted' || (code !== undefined && LOST_CODES.has(code));
 }
@@ -78,7 +88,7 @@ export function translateKubeError(error: unknown, op: KubeOperation): OpsError 
   // A write says in its message what became of the change; a read only reassures in its hint.
   const written = writes ? ` ${after.words}` : '';
   const reassure = (hint: string) => (writes ? hint : `Nothing was changed. ${hint}`);
-  if (!(error instanceof ApiException)) {
+  if (!isApiAnswer(error)) {
     const { code, name } = error as { code?: string; name?: string };
     const message = error instanceof Error ? error.message : String(error);
     const api = `the Kubernetes API of context ${target.kubeContext}${op.server ? ` at ${op.server}` : ''}`;

@@ -1,9 +1,13 @@
-/** client-node objects → the Cluster adapter's own shapes (cluster.ts). Pure functions. */
+/** Kubernetes API objects (as JSON, typed with client-node's types) → the Cluster adapter's own shapes (cluster.ts). Pure functions. */
 import type { V1Deployment, V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
-import type { DeploymentStatus, PodSummary, RolloutRevision, RolloutState } from './cluster.js';
+import type { DeploymentStatus, PodSummary, RolloutRevision, RolloutState, Target } from './cluster.js';
+import { kubePath } from './kube-api.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+
+export const deploymentPath = (target: Target) =>
+  kubePath`/apis/apps/v1/namespaces/${target.namespace}/deployments/${target.deployment}`;
 
 const iso = (date: Date | string | undefined) =>
   date === undefined ? undefined : date instanceof Date ? date.toISOString() : String(date);

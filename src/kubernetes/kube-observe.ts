@@ -3,10 +3,11 @@
  * judges it, by polling: one GET a second is cheap and survives API server
  * restarts that break watches), pod logs and recent events.
  */
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { CoreV1EventList, V1Deployment } from '@kubernetes/client-node';
 import { OpsError } from '../errors.js';
 import type { Cluster, ClusterEvent, DeploymentStatus, PodLog, RolloutResult, Target } from './cluster.js';
-import type { Call } from './kube-changes.js';
+import { kubePath } from './kube-api.js';
+import type { Call } from './kube-cluster.js';
 import { toDeploymentStatus } from './kube-mapping.js';
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -69,17 +70,18 @@ export function kubeObserve(
       for (const pod of pods) {
         for (const container of wanted) {
           try {
-            const text = await call(target, { verb: 'get', resource: 'pods/log', name: pod.name }, (c) =>
-              c.core.readNamespacedPodLog({
-                name: pod.name,
-                namespace: target.namespace,
-                container,
-                ...(request.previous ? { previous: true } : {}),
-                ...(request.tailLines ? { tailLines: request.tailLines } : {}),
-                ...(request.sinceSeconds ? { sinceSeconds: request.sinceSeconds } : {}),
+            const text = await call(target, { verb: 'get', resource: 'pods/log', name: pod.name }, (api) =>
+              api.requestText({
+                path: kubePath`/api/v1/namespaces/${target.namespace}/pods/${pod.name}/log`,
+                query: {
+                  container,
+                  ...(request.previous ? { previous: true } : {}),
+                  ...(request.tailLines ? { tailLines: request.tailLines } : {}),
+                  ...(request.sinceSeconds ? { sinceSeconds: request.sinceSeconds } : {}),
+                },
               }),
             );
-            logs.push({ pod: pod.name, container, text: String(text ?? '') });
+            logs.push({ pod: pod.name, container, text });
           } catch (error) {
             logs.push({ pod: pod.name, container, text: '', error: (error as Error).message });
           }
@@ -91,8 +93,8 @@ export function kubeObserve(
     async events(target) {
       const pods = await listPods(target);
       const names = new Set([target.deployment, ...pods.map((p) => p.name)]);
-      const list = await call(target, { verb: 'list', resource: 'events' }, (c) =>
-        c.core.listNamespacedEvent({ namespace: target.namespace }),
+      const list = await call(target, { verb: 'list', resource: 'events' }, (api) =>
+        api.request<CoreV1EventList>({ path: kubePath`/api/v1/namespaces/${target.namespace}/events` }),
       );
       const prefix = `${target.deployment}-`;
       return list.items

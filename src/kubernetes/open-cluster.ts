@@ -3,12 +3,12 @@
  * KUBECONFIG, or OPSBOT_SANDBOX=true), else KUBECONFIG, the in-cluster service
  * account, or ~/.kube/config, as kubectl would.
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog.js';
 import type { Config } from '../config.js';
 import type { Cluster } from './cluster.js';
-import { createKubeCluster, loadKubeConfig } from './kube-cluster.js';
+import { createKubeCluster } from './kube-cluster.js';
+import { loadDefaultKubeConfig, loadKubeConfig } from './load-kubeconfig.js';
 import { type Sandbox, sandboxEnvironments, startSandbox } from './sandbox.js';
 
 export interface OpenCluster {
@@ -36,11 +36,7 @@ export async function openCluster(
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     inCluster: config.inCluster,
   };
-  let kubeConfig = loadKubeConfig(source);
-  if (!kubeConfig) {
-    kubeConfig = new KubeConfig();
-    kubeConfig.loadFromDefault();
-  }
+  const kubeConfig = loadKubeConfig(source) ?? loadDefaultKubeConfig();
   logger.info({ contexts: kubeConfig.getContexts().map((c) => c.name) }, 'Kubernetes credentials loaded');
   return { cluster: createKubeCluster({ kubeConfig, sandbox: false }), close: async () => {} };
 }

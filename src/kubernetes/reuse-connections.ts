@@ -1,30 +1,25 @@
 /**
- * client-node 1.4 builds a new http(s).Agent for every API call, so every call
- * opens a new TCP (and TLS) connection to the API server. That is the largest
- * avoidable cost of a command. This keeps one keep-alive agent per cluster and
- * TLS options instead. createAgent is private in client-node's types, hence the
- * cast; the version is pinned in package.json and a test counts connections.
+ * One keep-alive agent per API server and TLS identity, kept for the process: a new TCP (and TLS)
+ * connection per API call was once the largest avoidable cost of a command (client-node 1.4 builds
+ * a new agent for every call). A test counts the connections.
  */
 import { createHash } from 'node:crypto';
-import type { Agent } from 'node:http';
-import type { Cluster as KubeCluster, KubeConfig } from '@kubernetes/client-node';
+import http from 'node:http';
+import https from 'node:https';
 
-type CreateAgent = (cluster: KubeCluster | null, options: Record<string, unknown>) => Agent;
+const agents = new Map<string, http.Agent>();
 
-export function reuseConnections(kubeConfig: KubeConfig): KubeConfig {
-  const target = kubeConfig as unknown as { createAgent: CreateAgent };
-  const create = target.createAgent.bind(kubeConfig);
-  const agents = new Map<string, Agent>();
-  target.createAgent = (cluster, options) => {
-    const key = createHash('sha256')
-      .update(JSON.stringify([cluster?.name, cluster?.server, cluster?.proxyUrl, options]))
-      .digest('hex');
-    let agent = agents.get(key);
-    if (!agent) {
-      agent = create(cluster, { ...options, keepAlive: true });
-      agents.set(key, agent);
-    }
-    return agent;
-  };
-  return kubeConfig;
+export function keepAliveAgent(server: string, tls: https.AgentOptions): http.Agent {
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([server, Object.entries(tls).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('base64') : v])]),
+    )
+    .digest('hex');
+  let agent = agents.get(key);
+  if (!agent) {
+    const options = { keepAlive: true };
+    agent = server.startsWith('https:') ? new https.Agent({ ...options, ...tls }) : new http.Agent(options);
+    agents.set(key, agent);
+  }
+  return agent;
 }

@@ -3,9 +3,9 @@
  * the neural-hive-mind services in every environment's namespace. Used when no KUBECONFIG is set
  * (console mode) and as the test double; everything it produces is labelled SANDBOX by the adapter.
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Catalog } from '../catalog.js';
 import { type FakeApiServer, startFakeApiServer } from './fake-apiserver/index.js';
+import { KubeConfig } from './kubeconfig.js';
 import { type EnvironmentKind, SANDBOX_SERVICES, seedService } from './sandbox-seed.js';
 
 export interface SandboxEnvironment {
@@ -18,7 +18,7 @@ export interface SandboxEnvironment {
   deployments?: readonly string[];
 }
 
-/** What `KubeConfig.loadFromOptions` takes (and what kubectl reads once exported). */
+/** What a kubeconfig holds (kubectl reads it once exported); client-node's loadFromOptions takes it too. */
 export interface KubeConfigOptions {
   clusters: Array<{ name: string; server: string; skipTLSVerify: boolean }>;
   users: Array<{ name: string; token: string }>;
@@ -28,7 +28,7 @@ export interface KubeConfigOptions {
 
 export interface Sandbox {
   kubeConfigOptions: KubeConfigOptions;
-  /** A KubeConfig loaded with those options, ready for createKubeCluster({ kubeConfig, sandbox: true }). */
+  /** Those options as a KubeConfig, ready for createKubeCluster({ kubeConfig, sandbox: true }); exportConfig() for kubectl. */
   kubeConfig: KubeConfig;
   /** The fake API server behind each kube context, for tests to steer. */
   servers: Record<string, FakeApiServer>;
@@ -77,14 +77,13 @@ export async function startSandbox(
     throw error;
   }
   const kubeConfigOptions: KubeConfigOptions = {
-    // The fake speaks plain http; client-node refuses http unless skipTLSVerify is set.
+    // The fake speaks plain http; client-node (which tests may point at it) refuses http unless skipTLSVerify is set.
     clusters: Object.entries(servers).map(([name, server]) => ({ name, server: server.url, skipTLSVerify: true })),
     users: [{ name: SANDBOX_USER, token: SANDBOX_TOKEN }],
     contexts,
     currentContext: contexts[0]?.name ?? '',
   };
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions(kubeConfigOptions);
+  const kubeConfig = KubeConfig.fromOptions(kubeConfigOptions);
   return {
     kubeConfigOptions,
     kubeConfig,

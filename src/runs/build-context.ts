@@ -26,6 +26,17 @@ export interface ContextInput {
   reason?: string | undefined;
 }
 
+// A command's synopsis comes from walking its zod schema; `help` lists them all on every call.
+const synopses = new WeakMap<CommandDefinition, string>();
+function synopsis(c: CommandDefinition): string {
+  let text = synopses.get(c);
+  if (text === undefined) {
+    text = synopsisOf(fieldsOf(c.args, c.positional));
+    synopses.set(c, text);
+  }
+  return text;
+}
+
 export interface ContextPorts {
   freezes: FreezePort;
   approvals?: ApprovalPort | undefined;
@@ -45,7 +56,7 @@ export function buildRunContext(
     usage: c.usage,
     ...(c.whenToUse ? { whenToUse: c.whenToUse } : {}),
     mutates: c.mutates,
-    synopsis: synopsisOf(fieldsOf(c.args, c.positional)),
+    synopsis: synopsis(c),
     allowed: satisfies(roles, requiredRoleFor(c.requiredRole, false)),
   });
   return {

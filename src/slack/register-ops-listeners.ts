@@ -17,6 +17,7 @@ import {
   PICK_BLOCK,
   tokensFromState,
 } from './command-modal.js';
+import { respondVia } from './post-to-response-url.js';
 import { RUN_ACTION_PREFIX, type SlackMessage } from './render-outcome.js';
 import { createSlackReplies } from './slack-replies.js';
 
@@ -50,7 +51,7 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
       }),
     );
 
-  app.command('/ops', async ({ command, ack, respond, client }) => {
+  app.command('/ops', async ({ command, ack, client }) => {
     const acked = timer('command');
     const text = command.text.trim();
     if (!text) {
@@ -65,7 +66,9 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
     await ack();
     acked();
     const actor = { userId: command.user_id, teamId: command.team_id };
-    await runAs(client, { text, actor, channelId: command.channel_id, source: 'slack' }, (m) => respond(m as never));
+    // Every command answers here: keep-alive http rather than Bolt's respond() over fetch (post-to-response-url.ts).
+    const respond = respondVia(command.response_url);
+    await runAs(client, { text, actor, channelId: command.channel_id, source: 'slack' }, respond);
   });
 
   app.action({ action_id: PICK_ACTION }, async ({ ack, body, action, client }) => {

@@ -110,7 +110,9 @@ export function createSlackApprovalNotifier(options: SlackNotifierOptions): Appr
       const card = messages.find((m) => m.channelId === approvalsChannel) ?? messages[0];
       if (!card) return;
       const minutes = Math.max(1, Math.round((request.expiresAt.getTime() - Date.now()) / 60_000));
-      const approvers = (catalog.services[request.service]?.approvers ?? catalog.roles.approver ?? []).filter((id) => /^[UW]/.test(id) && id !== request.requester);
+      const approvers = (catalog.services[request.service]?.approvers ?? catalog.roles.approver ?? []).filter(
+        (id) => /^[UW]/.test(id) && id !== request.requester,
+      );
       const text = `Still waiting for approval, about ${minutes} min left: \`${escapeMrkdwn(`${request.command} ${request.service} ${request.env}`)}\` by ${who(request.requester)}.${approvers.length ? ` ${approvers.map((id) => `<@${id}>`).join(' ')}` : ''}`;
       await client.chat
         .postMessage({ channel: card.channelId, thread_ts: card.messageTs, text })

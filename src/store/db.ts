@@ -3,7 +3,6 @@
  * The same SQL runs on both and returns the same JavaScript types (see type-parsers.ts).
  * Store functions take a `Queryable`, so they work on the Db or inside `db.transaction`.
  */
-import { openPglite } from './open-pglite.js';
 import { openPostgres } from './open-postgres.js';
 
 export interface QueryResult<T> {
@@ -50,5 +49,7 @@ export interface OpenDbOptions {
 export async function openDb(options: OpenDbOptions): Promise<Db> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, { schema: options.schema });
   if (options.schema) throw new TypeError('openDb: `schema` applies to PostgreSQL only (set databaseUrl)');
+  // Loaded only when used: a replica on PostgreSQL should not carry the embedded database's code (~2 MB).
+  const { openPglite } = await import('./open-pglite.js');
   return openPglite(options.dataDir);
 }

@@ -1,6 +1,7 @@
 /**
- * The real adapter (client-node 1.4 over HTTP) against the fake kube-apiserver: what it reads,
- * and how every kind of failure reaches the user as an OpsError that says what to do.
+ * The real adapter (our transport over HTTP) against the fake kube-apiserver: what it reads,
+ * and how every kind of failure reaches the user as an OpsError that says what to do. The
+ * credentials come from a client-node KubeConfig here, which the adapter accepts as well as its own.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

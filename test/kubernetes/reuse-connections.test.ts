@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createKubeCluster } from '../../src/kubernetes/kube-cluster.js';
 
-// A bare API server that counts TCP connections: client-node alone opens one per call.
+// A bare API server that counts TCP connections: a client without a keep-alive agent opens one per call.
 let connections = 0;
 const server = createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' });

@@ -6,7 +6,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { execa, type ResultPromise } from 'execa';
 
 const CLOUD_SDK_BIN = '/usr/lib/google-cloud-sdk/bin';
@@ -36,7 +35,8 @@ export interface Kubectl {
   close(): Promise<void>;
 }
 
-export async function kubectlFor(binary: string, kubeConfig: KubeConfig): Promise<Kubectl> {
+/** `kubeConfig`: ours (src/kubernetes/kubeconfig.ts) or client-node's; both export a kubeconfig kubectl reads. */
+export async function kubectlFor(binary: string, kubeConfig: { exportConfig(): string }): Promise<Kubectl> {
   const dir = await mkdtemp(path.join(tmpdir(), 'opsbot-kubectl-'));
   const kubeconfigPath = path.join(dir, 'kubeconfig.json');
   await writeFile(kubeconfigPath, kubeConfig.exportConfig());
