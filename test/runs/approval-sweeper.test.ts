@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApprovalRequest } from '../../src/approvals/create-request.js';
-import { loadCatalog } from '../../src/catalog.js';
 import type { ApprovalNotifier } from '../../src/runs/approval-notifier.js';
 import { sweepApprovals } from '../../src/runs/approval-sweeper.js';
 import type { Directory } from '../../src/runs/authorize.js';
@@ -12,7 +11,6 @@ import { type ApprovalRequest, getApprovalRequest } from '../../src/store/approv
 import { collectLogs } from '../support/collect-logs.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
-const catalog = loadCatalog('catalog.yaml');
 const gone = new Set<string>();
 const directory: Directory = {
   groupMembers: async () => [],
