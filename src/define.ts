@@ -21,7 +21,7 @@ import { OpsError } from './errors.js';
 import type { Cluster } from './kubernetes/cluster.js';
 import type { DatabaseDiagnostics, Helm, RunScripts } from './runs/tool-ports.js';
 
-export { formatAge, formatTable } from './format.js';
+export { formatAge, formatBytes, formatDuration, formatTable } from './format.js';
 export { followRollout } from './kubernetes/follow-rollout.js';
 export type {
   DatabaseDiagnostics,
