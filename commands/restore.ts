@@ -40,8 +40,8 @@ export default defineCommand({
     ) as Record<string, string | undefined>;
     const created = new Date(Number(info.created) * 1000).toISOString();
     const when = `${created.slice(0, 16).replace('T', ' ')} UTC, ${formatAge(created)} old`;
-    const current = (info.database_tables ?? '').split(' ').filter(Boolean);
-    const backedUp = (info.backup_tables ?? '').split(' ').filter(Boolean);
+    const current = (info.database_tables ?? '').split(', ').filter(Boolean);
+    const backedUp = (info.backup_tables ?? '').split(', ').filter(Boolean);
     return {
       summary: `overwrite the ${info.database} database of ${a.env} (${info.database_size}, ${current.length} tables) with backup ${a.backup} (${when})`,
       changes: [

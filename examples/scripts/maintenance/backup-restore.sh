@@ -4,7 +4,8 @@
 #   backup-restore.sh backup   <env> [label]   pg_dump (custom format) to $BACKUP_DIR/<env>/<id>.dump, then verify
 #   backup-restore.sh list     <env>           one line per backup, newest first: id, created (epoch), bytes, label
 #   backup-restore.sh verify   <env> [id]      checksum and archive readable (default: the latest)
-#   backup-restore.sh describe <env> <id>      the backup and the database it would overwrite (key=value lines)
+#   backup-restore.sh describe <env> <id>      the backup and the database it would overwrite (key=value lines,
+#                                              tables separated by ", ")
 #   backup-restore.sh restore  <env> <id>      pg_restore --clean into the database, in one transaction
 #   backup-restore.sh prune    <env> <days>    delete backups created more than <days> days ago
 #
@@ -73,12 +74,12 @@ case "$action" in
     echo "created=$(created_of "$id")"
     echo "bytes=$(stat -c %s "$dir/$id.dump")"
     echo "label=$(head -n 1 "$dir/$id.label" 2>/dev/null || true)"
-    echo "backup_tables=$(pg_restore --list "$dir/$id.dump" | awk '$4 == "TABLE" && $5 != "DATA" {print $5 "." $6}' | paste -sd ' ' -)"
+    echo "backup_tables=$(pg_restore --list "$dir/$id.dump" | awk '$4 == "TABLE" && $5 != "DATA" {print $5 "." $6}' | sed ':a;N;$!ba;s/\n/, /g')"
     need_db
     psql "$DATABASE_URL" --no-psqlrc -At -c "select 'database=' || current_database()" \
       -c "select 'database_size=' || pg_size_pretty(pg_database_size(current_database()))"
     echo "database_tables=$(psql "$DATABASE_URL" --no-psqlrc -At -c "select string_agg(schemaname || '.' || relname
-      || '(' || n_live_tup || ' rows)', ' ' order by schemaname, relname) from pg_stat_user_tables")"
+      || '(' || n_live_tup || ' rows)', ', ' order by schemaname, relname) from pg_stat_user_tables")"
     ;;
   restore)
     need_db
