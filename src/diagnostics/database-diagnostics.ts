@@ -63,8 +63,11 @@ export function createDatabaseDiagnostics(url: string, env: string): DatabaseDia
     }
   };
   const regclass = async (client: pg.Client, table: string): Promise<string> => {
-    const { rows } = await client.query<{ name: string | null }>('select to_regclass($1)::text as name', [table]);
-    const name = rows[0]?.name;
+    // A name that is not even valid syntax ("a; drop table b") is an error, not null: both mean no such table.
+    const name = await client.query<{ name: string | null }>('select to_regclass($1)::text as name', [table]).then(
+      ({ rows }) => rows[0]?.name,
+      () => undefined,
+    );
     if (!name) {
       throw new OpsError('not_found', `There is no table "${table}" in the ${env} database (${where}).`, {
         hint: 'Name it as psql would, e.g. products or sales.orders; /ops db vacuum <env> without a table lists the ones that need it.',
