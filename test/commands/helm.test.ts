@@ -47,7 +47,7 @@ const calls = () =>
         .map((line) => line.split('\0').slice(0, -1))
     : [];
 
-const history = (env: string, context: string, max = '20') => [
+const history = (context: string, max = '20') => [
   'history',
   'neural-hive-mind',
   '--kube-context',
@@ -63,7 +63,7 @@ const history = (env: string, context: string, max = '20') => [
 describe('helm-history and helm-rollback', () => {
   it('reads the history with the environment’s kube context and namespace', async () => {
     const result = resultOf((await t.run('helm-history neural-hive-mind prod')).outcome);
-    expect(calls()).toEqual([history('prod', 'prod-cluster')]);
+    expect(calls()).toEqual([history('prod-cluster')]);
     expect(result.summary).toBe('neural-hive-mind in prod: revision 3 deployed (nhm-1.6.0, app 1.6.0)');
     expect(result.details).toMatch(
       /^REVISION\s+UPDATED\s+STATUS\s+CHART\s+APP VERSION\s+DESCRIPTION\n1\s+2026-11-20 10:00:00\s+superseded\s+nhm-1\.4\.0/,
@@ -88,7 +88,7 @@ describe('helm-history and helm-rollback', () => {
     rmSync(path.join(bin, 'argv.log'));
     const { outcome, progress } = await t.run('helm-rollback neural-hive-mind staging 1 --timeout 5m');
     expect(calls()).toEqual([
-      history('staging', 'staging-cluster'),
+      history('staging-cluster'),
       [
         'rollback',
         'neural-hive-mind',
@@ -101,7 +101,7 @@ describe('helm-history and helm-rollback', () => {
         '--timeout',
         '300s',
       ],
-      history('staging', 'staging-cluster', '1'),
+      history('staging-cluster', '1'),
     ]);
     expect(resultOf(outcome).summary).toBe(
       'Rolled back neural-hive-mind in staging: now revision 3 (nhm-1.6.0, deployed)',
