@@ -34,10 +34,9 @@ export function createRunCancellation(o: RunCancellationOptions): RunCancellatio
 
   const check = async () => {
     const requested = await cancelRequestedBy(o.db, runId);
-    if (requested && !controller.signal.aborted) {
-      by = requested;
-      controller.abort();
-    }
+    if (!requested) return;
+    by = requested;
+    if (!controller.signal.aborted) controller.abort();
   };
 
   return {

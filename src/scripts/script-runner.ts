@@ -9,7 +9,7 @@ import { createRedactor, type Redactor } from '../redact/redact.js';
 import { createOutputCollector, type OutputStream } from './collect-output.js';
 import { createGroupRegistry } from './process-group.js';
 import { resolveScript } from './resolve-script.js';
-import { buildScriptEnv } from './script-env.js';
+import { buildScriptEnv, urlPassword } from './script-env.js';
 import { type GroupExit, spawnInGroup } from './spawn-in-group.js';
 
 export interface ScriptRunOptions {
@@ -75,7 +75,7 @@ export function createScriptRunner(runner: ScriptRunnerOptions): ScriptRunner {
       const { env, secretValues } = buildScriptEnv(runner.env, options.env ?? [], options.secretEnv ?? []);
       for (const [name, value] of Object.entries(options.secretValues ?? {})) {
         env[name] = value;
-        secretValues.push(value);
+        secretValues.push(value, ...urlPassword(value));
       }
       const secrets = createRedactor(secretValues);
       const redact = (text: string) => runner.redact(secrets(text));

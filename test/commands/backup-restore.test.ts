@@ -4,13 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/store/audit.js';
 import { type AppDatabase, createAppDatabase } from '../support/app-database.js';
-import {
-  copyExampleScripts,
-  resultOf,
-  startToolsEngine,
-  type ToolsEngine,
-  tempDir,
-} from '../support/tools-engine.js';
+import { copyExampleScripts, resultOf, startToolsEngine, type ToolsEngine, tempDir } from '../support/tools-engine.js';
 
 // Seed 001's backup and restore, with the shipped example scripts, pg_dump and pg_restore against a real
 // PostgreSQL database standing for staging's.
@@ -109,7 +103,8 @@ describe('backup, backups, backup-verify, restore and backup-prune', () => {
     expect(outcome).toMatchObject({
       kind: 'error',
       code: 'refused',
-      message: 'Cannot restore staging from backup_20200101_000000: there is no backup backup_20200101_000000 in staging',
+      message:
+        'Cannot restore staging from backup_20200101_000000: there is no backup backup_20200101_000000 in staging',
       hint: '/ops backups staging lists the backups.',
     });
   });
