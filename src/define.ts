@@ -20,6 +20,7 @@ import type { Catalog, ResolvedTarget } from './catalog.js';
 import type { ApprovalPort, AuditPort } from './define-ports.js';
 import { OpsError } from './errors.js';
 import type { Cluster } from './kubernetes/cluster.js';
+import type { DatabaseDiagnostics, Helm, RunScripts } from './runs/tool-ports.js';
 
 export type {
   ApprovalInfo,
@@ -29,8 +30,20 @@ export type {
   BreakGlassReviewInfo,
   PolicyExplanation,
 } from './define-ports.js';
-export { formatAge, formatTable } from './format.js';
+export { formatAge, formatBytes, formatDuration, formatTable } from './format.js';
 export { followRollout } from './kubernetes/follow-rollout.js';
+export type {
+  DatabaseDiagnostics,
+  DbLockWait,
+  DbSession,
+  DbTableStats,
+  Helm,
+  HelmRevision,
+  RunScripts,
+  ScriptCall,
+  ScriptRun,
+} from './runs/tool-ports.js';
+export { howItEnded, scriptFailed } from './scripts/script-outcome.js';
 
 export const ROLES = ['viewer', 'operator', 'approver', 'admin', 'break-glass'] as const;
 export type Role = (typeof ROLES)[number];
@@ -115,6 +128,12 @@ export interface RunContext {
   approvals?: ApprovalPort;
   /** The audit trail, read-only. */
   audit?: AuditPort;
+  /** Runbook scripts under SCRIPTS_DIR: argv, never a shell; streamed, redacted, cancellable. */
+  scripts: RunScripts;
+  /** The helm CLI with the environment's kube context and namespace. */
+  helm: Helm;
+  /** Diagnostics on the environment's database (URL from the variable its databaseUrlEnv names). */
+  database(env: string): DatabaseDiagnostics;
 }
 
 export interface FreezeInfo {

@@ -15,6 +15,7 @@ import type { Redactor } from '../redact/redact.js';
 import { requiredRoleFor, satisfies } from './authorize.js';
 import type { EngineDeps } from './engine.js';
 import type { Replies } from './outcome.js';
+import { createRunTools } from './run-tools.js';
 import { fieldsOf, synopsisOf } from './schema-fields.js';
 
 export interface ContextInput {
@@ -24,6 +25,8 @@ export interface ContextInput {
   replies: Replies;
   log: Logger;
   reason?: string | undefined;
+  command: string;
+  env: string | undefined;
 }
 
 // A command's synopsis comes from walking its zod schema; `help` lists them all on every call.
@@ -38,6 +41,8 @@ function synopsis(c: CommandDefinition): string {
 }
 
 export interface ContextPorts {
+  /** Cancellable runs on this replica, by run id (the Cancel button of a script's progress message). */
+  live: Map<string, AbortController>;
   freezes: FreezePort;
   approvals?: ApprovalPort | undefined;
   audit: AuditPort;
@@ -50,6 +55,12 @@ export function buildRunContext(
   input: ContextInput,
 ): RunContext {
   const { roles } = input;
+  const tools = createRunTools(
+    { ...deps, redact, live: ports.live },
+    { runId: input.runId, command: input.command, env: input.env, requester: input.actor.userId },
+    input.replies,
+    input.log,
+  );
   const commandInfo = (c: CommandDefinition): CommandInfo => ({
     name: c.name,
     summary: c.summary,
@@ -65,7 +76,10 @@ export function buildRunContext(
     ...(input.reason ? { reason: input.reason } : {}),
     catalog: deps.catalog,
     log: input.log,
-    signal: deps.signal ?? new AbortController().signal,
+    signal: tools.signal,
+    scripts: tools.scripts,
+    helm: tools.helm,
+    database: tools.database,
     progress: (text) => input.replies.progress(redact(text)),
     k8s: deps.cluster,
     target: (service, env) => resolveTarget(deps.catalog, service, env),

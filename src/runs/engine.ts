@@ -12,6 +12,7 @@ import { OpsError } from '../errors.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import type { Registry } from '../registry/registry.js';
+import type { ScriptRunner } from '../scripts/script-runner.js';
 import type { Db } from '../store/db.js';
 import type { ApprovalSettings } from './approval-notifier.js';
 import { createApprovalPort, createAuditPort } from './approval-port.js';
@@ -19,6 +20,7 @@ import { auditRun, auditStart } from './audit-run.js';
 import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
 import { type EngineFlags, usage } from './bind-args.js';
 import { buildRunContext, type ContextPorts } from './build-context.js';
+import { type CancelAnswer, cancelRun } from './cancel-run.js';
 import { executeApproved } from './execute-approved.js';
 import { createFreezePort } from './freeze-port.js';
 import { type Gate, refuseDuringFreeze } from './gates.js';
@@ -61,6 +63,10 @@ export interface EngineDeps {
   schedules?: SchedulePort;
   /** The approval engine's front-end side (cards, replies); without it, changes needing approval are refused. */
   approvals?: ApprovalSettings;
+  /** Runs runbook scripts under SCRIPTS_DIR (absent: script commands say scripts are not available). */
+  scripts?: ScriptRunner;
+  /** Reads one variable of opsbot's environment (databaseUrlEnv values, helm's KUBECONFIG). */
+  variable?: (name: string) => string | undefined;
 }
 
 export interface Engine {
@@ -69,6 +75,8 @@ export interface Engine {
   parse(request: RunRequest): Promise<ParsedRequest>;
   /** Runs an approved request if this replica wins its claim (any replica may call it; one runs it). */
   executeApproved(requestId: string): Promise<Outcome>;
+  /** The Cancel button of a run's progress message, from whichever replica got the click. */
+  cancel(runId: string, actor: { userId: string; teamId: string }): Promise<CancelAnswer>;
   deps: EngineDeps;
 }
 
@@ -77,8 +85,11 @@ export const newRunId = () => `r-${randomBytes(5).toString('base64url').toLowerC
 export function createEngine(deps: EngineDeps): Engine {
   const gates = deps.gates ?? [refuseDuringFreeze(deps.db, deps.catalog)];
   const redact = deps.redact ?? createRedactor();
+  // Runs in progress on this replica that a Cancel button may stop, by run id.
+  const live = new Map<string, AbortController>();
   const run_ = (id: string) => executeApproved(deps, ports, redact, id);
   const ports: ContextPorts = {
+    live,
     freezes: createFreezePort(deps.db, deps.catalog),
     audit: createAuditPort(deps),
     // Read when a context is built: deps.approvals may be set after the engine is created.
@@ -138,6 +149,8 @@ export function createEngine(deps: EngineDeps): Engine {
       replies,
       log: log.child({ command: command.name, env }),
       reason: flags.reason,
+      command: command.name,
+      env,
     });
     const sandbox = deps.cluster.sandbox;
     const base = { runId, sandbox, command: command.name, ...(env ? { env } : {}) };
@@ -215,6 +228,7 @@ export function createEngine(deps: EngineDeps): Engine {
     run,
     parse: (request) => parseRequest(deps, request),
     executeApproved: run_,
+    cancel: (runId, actor) => cancelRun({ ...deps, live }, runId, actor),
     deps,
   };
 }

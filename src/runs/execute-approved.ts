@@ -97,6 +97,8 @@ export async function executeApproved(
       replies,
       log,
       reason: request.reason ?? undefined,
+      command: request.command,
+      env: request.env,
     });
     const live = redactPlan(await command.plan(ctx, request.args), redact);
     const drift = driftBetween(request.plan, live);

@@ -53,6 +53,8 @@ export async function startTestOpsbot(
     approvalSweepMs?: number;
     /** Use this catalog instead of catalog.yaml (e.g. loadCatalog('catalog.yaml') with a change). */
     catalog?: Catalog;
+    /** More of opsbot's environment, e.g. SCRIPTS_DIR or an environment's database URL. */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestOpsbot> {
   const mode = options.mode ?? 'http';
@@ -76,6 +78,7 @@ export async function startTestOpsbot(
     OPSBOT_SANDBOX: 'true',
     OPSBOT_CATALOG: 'catalog.yaml',
     ...(mode === 'socket' ? { SLACK_APP_TOKEN: 'xapp-1-A01OPSBOT1-1-test' } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+    ...options.env,
   };
   const sharedCluster = replicaOf?.opsbot.sandbox;
   if (sharedCluster) {
