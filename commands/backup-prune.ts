@@ -31,6 +31,7 @@ export default defineCommand({
     const shown = old.slice(0, 10).map((b) => ({
       what: `backup ${b.id}`,
       from: `kept (${formatAge(new Date(b.created).toISOString())} old)`,
+      volatile: true,
       to: 'deleted',
     }));
     return {

@@ -28,7 +28,8 @@ export default defineCommand({
       changes: [
         {
           what: `session ${a.pid} (${session.user ?? '?'}, ${session.application ?? 'no application'})`,
-          from: `${running}: ${session.query.trim()}`,
+          // The approval binds to the query, not its age: a query that has only grown older is the same one.
+          from: session.query.trim(),
           to: 'terminated',
         },
       ],

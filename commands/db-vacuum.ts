@@ -24,11 +24,12 @@ export default defineCommand({
         .map((t) => ({
           what: `table ${t.table}`,
           from: `${t.deadRows} dead rows, last vacuum ${when(t.lastVacuum ?? t.lastAutovacuum)}`,
+          volatile: true,
           to: 'vacuumed and analyzed',
         }))
         .concat(
           stats.length === 0
-            ? [{ what: 'database', from: `${dead} dead rows known`, to: 'vacuumed and analyzed' }]
+            ? [{ what: 'database', from: `${dead} dead rows known`, to: 'vacuumed and analyzed', volatile: true }]
             : [],
         ),
     };

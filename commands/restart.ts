@@ -20,7 +20,14 @@ export default defineCommand({
       refuse(`Nothing was changed: ${a.service} in ${a.env} is paused.`, 'Resume it first (kubectl rollout resume).');
     return {
       summary: `restart all ${d.desiredReplicas} pods of ${a.service} in ${a.env}, one by one`,
-      changes: [{ what: 'pods', from: `${d.readyReplicas}/${d.desiredReplicas} ready`, to: 'replaced by fresh pods' }],
+      changes: [
+        {
+          what: 'pods',
+          from: `${d.readyReplicas}/${d.desiredReplicas} ready`,
+          to: 'replaced by fresh pods',
+          volatile: true,
+        },
+      ],
     };
   },
   async run(ctx, a) {

@@ -48,6 +48,8 @@ export default defineCommand({
         {
           what: `database ${info.database} in ${a.env}`,
           from: `now: ${info.database_size}; ${current.join(', ') || 'no tables'}`,
+          // A live database's size and row counts move by the second; the backup restored is what is bound.
+          volatile: true,
           to: `${a.backup} of ${when}, ${formatBytes(Number(info.bytes))}${info.label ? ` (${info.label})` : ''}; ${backedUp.join(', ') || 'no tables'}`,
         },
       ],

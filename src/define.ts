@@ -83,6 +83,11 @@ export interface PlannedChange {
   what: string;
   from: string;
   to: string;
+  /**
+   * `from` describes a state that moves on its own (ready pods, dead rows, a database's size): shown to
+   * approvers, but not bound. Without it, an approved change runs only if `from` is still what they saw.
+   */
+  volatile?: boolean;
 }
 
 /** What a mutating command would change. Shown for --dry-run and to approvers; approvals bind to it. */

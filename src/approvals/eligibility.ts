@@ -32,8 +32,8 @@ export async function eligibleApprover(
   service: string,
   options: EligibilityOptions = {},
 ): Promise<boolean> {
-  const svc = catalog.services[service];
-  if (!svc) return false;
+  // A change whose target is not a catalog service (a feature flag, a database) has no service approvers list.
+  const svc: { approvers?: readonly string[] } = catalog.services[service] ?? {};
   if (options.workspaceTeamIds && !options.workspaceTeamIds.includes(actor.teamId)) return false;
   // resolveRoles grants a role to a listed id without asking who it is; an approver must be a full member.
   if (!isFullMember(await directory.user(actor.userId), actor.teamId)) return false;
@@ -56,8 +56,8 @@ export async function hasOtherEligibleApprover(
   service: string,
   options: EligibilityOptions = {},
 ): Promise<boolean> {
-  const svc = catalog.services[service];
-  if (!svc) return false;
+  // A change whose target is not a catalog service (a feature flag, a database) has no service approvers list.
+  const svc: { approvers?: readonly string[] } = catalog.services[service] ?? {};
   const needed = options.fromRoles ?? DEFAULT_ROLES;
   const holdingRoles = ROLES.filter((role) => needed.some((n) => satisfies([role], n)));
   const roleMembers = holdingRoles.flatMap((role) => catalog.roles[role] ?? []);

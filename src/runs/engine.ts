@@ -184,9 +184,8 @@ export function createEngine(deps: EngineDeps): Engine {
         );
       }
       if ((needsApproval && !preapproved) || flags.breakGlass !== undefined) {
-        const { service } = parsed;
-        if (!env || !service || !choice)
-          throw new OpsError('config', `${command.name} needs approval but names no service and environment.`);
+        const service = parsed.service ?? targetOf(parsed.args, env);
+        if (!env || !choice) throw new OpsError('config', `${command.name} needs approval but names no environment.`);
         return openApproval(deps, {
           runId,
           request,
@@ -221,6 +220,11 @@ export function createEngine(deps: EngineDeps): Engine {
         : await execute();
     return { ...base, kind: 'result', result, audience: command.mutates ? 'channel' : 'requester' };
   }
+
+  // What a change without a service acts on, for approvals and locks: its first other argument (a flag, a
+  // release, a backup id, a pid), else "all".
+  const targetOf = (args: Record<string, unknown>, env: string | undefined) =>
+    String(Object.values(args).find((v) => (typeof v === 'string' || typeof v === 'number') && v !== env) ?? 'all');
 
   const tierOf = (service: string | undefined) => (service && deps.catalog.services[service]?.tier) || 'standard';
 

@@ -176,7 +176,8 @@ export function driftBetween(approved: Plan, live: Plan): string | undefined {
   for (let i = 0; i < n; i++) {
     const a = approved.changes[i];
     const b = live.changes[i];
-    if (a?.what === b?.what && a?.from === b?.from && a?.to === b?.to) continue;
+    const sameFrom = a?.from === b?.from || (a?.volatile === true && b?.volatile === true);
+    if (a?.what === b?.what && sameFrom && a?.to === b?.to) continue;
     if (a && b && a.what === b.what && a.from !== b.from) return `${a.what} was ${a.from}, now ${b.from}`;
     return `approved ${describe(a)}; now ${describe(b)}`;
   }

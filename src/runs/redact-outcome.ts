@@ -5,7 +5,7 @@ import type { Redactor } from '../redact/redact.js';
 import type { Outcome } from './outcome.js';
 
 export function redactPlan(plan: Plan, redact: Redactor): Plan {
-  const changes = plan.changes.map((c) => ({ what: c.what, from: redact(c.from), to: redact(c.to) }));
+  const changes = plan.changes.map((c) => ({ ...c, from: redact(c.from), to: redact(c.to) }));
   return { summary: redact(plan.summary), changes };
 }
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApprovalRequest } from '../../src/store/approvals.js';
 import { listAudit } from '../../src/store/audit.js';
 import { type AppDatabase, createAppDatabase } from '../support/app-database.js';
 import { resultOf, startToolsEngine, type ToolsEngine, tempDir, toolsCatalog } from '../support/tools-engine.js';
@@ -131,6 +132,47 @@ describe('db activity, db locks, db terminate and db vacuum', () => {
     const { outcome } = await t.run(`db terminate prod ${victim.pid}`);
     expect(outcome).toMatchObject({ kind: 'error', code: 'refused' });
     expect((await victim.client.query('select 1 as alive')).rows).toEqual([{ alive: 1 }]);
+  });
+
+  it('terminates in production only once a second person approves, showing approvers the query it kills', async () => {
+    const opened: ApprovalRequest[] = [];
+    t.engine.deps.approvals = {
+      replica: 'test',
+      notifier: {
+        opened: async (r) => void opened.push(r),
+        changed: async () => {},
+        breakGlass: async () => {},
+        reminder: async () => {},
+        reviewOverdue: async () => {},
+        repliesFor: () => ({ send: async () => {}, progress: async () => {} }),
+      },
+    };
+    try {
+      const victim = await connect();
+      const busy = victim.client.query('select pg_sleep(20) /* runaway report */').catch((e: Error) => e);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { outcome } = await t.run(`db terminate prod ${victim.pid}`);
+      expect(outcome).toMatchObject({
+        kind: 'approval',
+        request: { command: 'db terminate', env: 'prod', state: 'pending' },
+      });
+      const request = opened[0] as ApprovalRequest;
+      expect(JSON.stringify(request.plan)).toContain('runaway report');
+      expect(
+        (await listAudit(t.testDb.db, { requestId: request.id, kind: 'approval.requested', limit: 1 })).length,
+      ).toBe(1);
+
+      // Alice cannot approve her own; Bob can, and then it runs.
+      expect(resultOf((await t.run(`approvals approve ${request.id}`)).outcome)).toMatchObject({ ok: false });
+      expect(resultOf((await t.run(`approvals approve ${request.id}`, { userId: 'U0BOB' })).outcome).ok).not.toBe(
+        false,
+      );
+      expect(await busy).toBeInstanceOf(Error);
+      const kinds = (await listAudit(t.testDb.db, { requestId: request.id, limit: 20 })).map((e) => e.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['approval.approved', 'approval.executed', 'command.succeeded']));
+    } finally {
+      delete t.engine.deps.approvals;
+    }
   });
 
   it('vacuums one table and says when a table does not exist', async () => {

@@ -13,6 +13,7 @@ import { createRegistry } from '../../src/registry/registry.js';
 import type { ApprovalNotifier } from '../../src/runs/approval-notifier.js';
 import type { Directory } from '../../src/runs/authorize.js';
 import { createEngine, type Engine } from '../../src/runs/engine.js';
+import { driftBetween } from '../../src/runs/execute-approved.js';
 import type { Outcome } from '../../src/runs/outcome.js';
 import type { ApprovalRequest } from '../../src/store/approvals.js';
 import { collectLogs } from '../support/collect-logs.js';
@@ -156,5 +157,18 @@ describe('policies', () => {
       result: { summary: 'bumped worker' },
     });
     expect(ran.slice(before)).toEqual(['worker/prod/U0ALICE']);
+  });
+});
+
+describe('target drift (case 20)', () => {
+  const plan = (from: string, volatile?: boolean) => ({
+    summary: 's',
+    changes: [{ what: 'revision', from, to: '3', ...(volatile ? { volatile } : {}) }],
+  });
+  it('names what moved, and ignores states marked volatile', () => {
+    expect(driftBetween(plan('4'), plan('4'))).toBeUndefined();
+    expect(driftBetween(plan('4'), plan('5'))).toBe('revision was 4, now 5');
+    expect(driftBetween(plan('2/3 ready', true), plan('3/3 ready', true))).toBeUndefined();
+    expect(driftBetween(plan('4'), { summary: 's', changes: [] })).toBe('approved revision: 4 → 3; now nothing');
   });
 });
