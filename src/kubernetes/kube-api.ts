@@ -76,12 +76,29 @@ function abortError(signal: AbortSignal): Error {
 }
 
 export function kubeApi(connection: KubeConnection, options: { timeoutMs: number }): KubeApi {
-  async function send(request: KubeRequest, accept: string): Promise<string> {
-    const { headers, agent } = await connection.credentials();
+  // GETs of the same URL asked for before the first of them is sent share its answer (`status` reads the
+  // deployment twice at once). Only while unsent: the answer is then read after every caller asked, so it
+  // is as fresh as a request of their own would be; once sent, the next caller gets a request of its own.
+  const unsent = new Map<string, Promise<string>>();
+
+  function send(request: KubeRequest, accept: string): Promise<string> {
     const url = new URL(connection.server + request.path);
     for (const [name, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
+    if ((request.method ?? 'GET') !== 'GET' || request.signal) return dispatch(request, url, accept, () => {});
+    const key = `${accept} ${url.href}`;
+    const joined = unsent.get(key);
+    if (joined) return joined;
+    const sent: Promise<string> = dispatch(request, url, accept, () => {
+      if (unsent.get(key) === sent) unsent.delete(key);
+    });
+    unsent.set(key, sent);
+    return sent;
+  }
+
+  async function dispatch(request: KubeRequest, url: URL, accept: string, sending: () => void): Promise<string> {
+    const { headers, agent } = await connection.credentials().finally(sending);
     const method = request.method ?? 'GET';
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const timeout = AbortSignal.timeout(options.timeoutMs);
