@@ -91,15 +91,20 @@ describe('requests', () => {
   });
 
   it('a non-2xx answer rejects with its status code and the Status the server sent', async () => {
-    const error = await api.request({ path: '/apis/apps/v1/namespaces/n/deployments/missing' }).catch((e) => e);
+    const error = (await api
+      .request({ path: '/apis/apps/v1/namespaces/n/deployments/missing' })
+      .catch((e: unknown) => e)) as KubeApiError;
     expect(error).toBeInstanceOf(KubeApiError);
     expect(error.code).toBe(404);
-    expect(JSON.parse(error.body)).toMatchObject({ reason: 'NotFound', message: 'deployments "missing" not found' });
+    expect(JSON.parse(String(error.body))).toMatchObject({
+      reason: 'NotFound',
+      message: 'deployments "missing" not found',
+    });
   });
 
   it('no answer in time rejects with an AbortError', async () => {
     delayMs = 1_000;
-    const error = await api.request({ path: '/slow' }).catch((e) => e);
+    const error = (await api.request({ path: '/slow' }).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('AbortError');
   });
 });
