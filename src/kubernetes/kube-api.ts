@@ -104,40 +104,51 @@ export function kubeApi(connection: KubeConnection, options: { timeoutMs: number
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
     const transport = url.protocol === 'https:' ? https : http;
-    return new Promise<string>((resolve, reject) => {
-      const fail = (error: Error) => reject(signal.aborted ? abortError(signal) : error);
-      const outgoing = transport.request(
-        url,
-        {
-          method,
-          agent,
-          signal,
-          headers: {
-            ...headers,
-            Accept: accept,
-            ...(payload === undefined
-              ? {}
-              : {
-                  'Content-Type': request.contentType ?? 'application/json',
-                  'Content-Length': Buffer.byteLength(payload),
-                }),
+    const attempt = (retry: boolean): Promise<string> =>
+      new Promise<string>((resolve, reject) => {
+        const fail = (error: Error) => {
+          if (signal.aborted) return reject(abortError(signal));
+          // A kept-alive connection the server closed as we reused it: the request never reached it.
+          // Sent again once, except POST (every write opsbot makes is idempotent; a create is not).
+          const stale = outgoing.reusedSocket && (error as { code?: string }).code === 'ECONNRESET';
+          if (retry && stale && !answered && method !== 'POST') return resolve(attempt(false));
+          reject(error);
+        };
+        let answered = false;
+        const outgoing = transport.request(
+          url,
+          {
+            method,
+            agent,
+            signal,
+            headers: {
+              ...headers,
+              Accept: accept,
+              ...(payload === undefined
+                ? {}
+                : {
+                    'Content-Type': request.contentType ?? 'application/json',
+                    'Content-Length': Buffer.byteLength(payload),
+                  }),
+            },
           },
-        },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('error', fail);
-          incoming.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = incoming.statusCode ?? 0;
-            if (status >= 200 && status < 300) return resolve(text);
-            reject(new KubeApiError(status, text, `${method} ${request.path}`));
-          });
-        },
-      );
-      outgoing.on('error', fail);
-      outgoing.end(payload);
-    });
+          (incoming) => {
+            answered = true;
+            const chunks: Buffer[] = [];
+            incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+            incoming.on('error', fail);
+            incoming.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              const status = incoming.statusCode ?? 0;
+              if (status >= 200 && status < 300) return resolve(text);
+              reject(new KubeApiError(status, text, `${method} ${request.path}`));
+            });
+          },
+        );
+        outgoing.on('error', fail);
+        outgoing.end(payload);
+      });
+    return attempt(true);
   }
 
   return {

@@ -130,3 +130,46 @@ describe('GETs asked for together', () => {
     expect([await first, await second]).toEqual([{ answer: 1 }, { answer: 2 }]);
   });
 });
+
+describe('a kept-alive connection the server drops', () => {
+  // Answers the first request on each connection and drops the connection on the second, as a server
+  // closing an idle keep-alive connection just as the client reuses it.
+  let requests = 0;
+  const dropping = createServer((req, res) => {
+    requests++;
+    const socket = req.socket as typeof req.socket & { served?: number };
+    socket.served = (socket.served ?? 0) + 1;
+    if (socket.served > 1) return void socket.destroy();
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ served: requests }));
+  });
+  let dropApi: KubeApi;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    const kubeConfig = KubeConfig.fromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/drop` }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
+      currentContext: 'ctx',
+    });
+    dropApi = kubeApi(connect(kubeConfig, 'ctx'), { timeoutMs: 2_000 });
+  });
+  afterAll(() => {
+    dropping.closeAllConnections();
+    return new Promise<void>((resolve) => dropping.close(() => resolve()));
+  });
+
+  it('is retried once on a new connection for reads and idempotent writes, never for POST', async () => {
+    requests = 0;
+    expect(await dropApi.request({ path: '/a' })).toEqual({ served: 1 });
+    expect(await dropApi.request({ path: '/a' })).toEqual({ served: 3 });
+    expect(await dropApi.request({ method: 'PATCH', path: '/a', body: {}, contentType: PATCH.merge })).toEqual({
+      served: 5,
+    });
+    const error = (await dropApi.request({ method: 'POST', path: '/a', body: {} }).catch((e: unknown) => e)) as {
+      code?: string;
+    };
+    expect(error.code).toBe('ECONNRESET');
+  });
+});
