@@ -6,16 +6,19 @@
  * Adding an operation is one call; the body is the API's JSON as documented for kubectl (typed with
  * `import type { V1Job } from '@kubernetes/client-node'` if wanted, which costs nothing at runtime):
  *
+ *   // In the Cluster adapter: call(target, { verb: 'create', resource: 'jobs' }, (api) => api.request(…)).
  *   const api = kubeApi(connection, { timeoutMs: 30_000 });
- *   const job = await api.request<V1Job>({ method: 'POST', path: `/apis/batch/v1/namespaces/${ns}/jobs`, body });
- *   await api.request({ method: 'DELETE', path: `/api/v1/namespaces/${ns}/pods/${name}` });
+ *   const job = await api.request<V1Job>({ method: 'POST', path: kubePath`/apis/batch/v1/namespaces/${ns}/jobs`, body });
+ *   await api.request({ method: 'DELETE', path: kubePath`/api/v1/namespaces/${ns}/pods/${name}` });
  *   await api.request({ method: 'PATCH', path, body: { spec: { replicas: 3 } }, contentType: PATCH.merge });
  *   const text = await api.requestText({ path: `/api/v1/namespaces/${ns}/pods/${pod}/log`, query: { tailLines: 100 } });
  *
  * Path segments are put in by the caller: wrap names with encodeURIComponent (kubePath does). `query` values
  * that are undefined are left out. A non-2xx answer rejects with KubeApiError (`code` = HTTP status,
  * `body` = the Status object the server sent); no answer within timeoutMs rejects with an AbortError.
- * In the Cluster adapter, wrap each call so kube-errors.ts turns failures into OpsErrors (kube-cluster.ts: `call`).
+ * In the Cluster adapter, wrap each call so kube-errors.ts turns failures into OpsErrors (kube-cluster.ts: `call`;
+ * add the resource's Kind to KINDS there for its 404 message). A request written into a kept-alive connection
+ * the server had just closed is sent again once, except POST: a create must not happen twice.
  */
 import http from 'node:http';
 import https from 'node:https';
