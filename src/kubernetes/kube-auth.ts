@@ -59,6 +59,8 @@ async function runExecPlugin(exec: ExecCredentialConfig, cluster: KubeClusterEnt
     kind: 'ExecCredential',
     spec: { interactive: false, cluster: { server: cluster.server } },
   };
+  // The plugin inherits opsbot's environment plus its own entries, as kubectl runs it: cloud CLIs need
+  // PATH, HOME and their own variables.
   const result = await execa(exec.command, exec.args ?? [], {
     env: { ...env, KUBERNETES_EXEC_INFO: JSON.stringify(info) },
     stdin: 'ignore',

@@ -169,8 +169,8 @@ export class KubeConfig implements KubeConfigSource {
     return kc;
   }
 
-  /** The pod's service account: KUBERNETES_SERVICE_HOST/PORT, its CA, a token re-read as it rotates. */
-  static inCluster(env: NodeJS.ProcessEnv = process.env, dir = SERVICE_ACCOUNT_DIR): KubeConfig {
+  /** The pod's service account: KUBERNETES_SERVICE_HOST/PORT (from Config), its CA, a token re-read as it rotates. */
+  static inCluster(env: Record<string, string | undefined>, dir = SERVICE_ACCOUNT_DIR): KubeConfig {
     const host = env.KUBERNETES_SERVICE_HOST;
     const port = env.KUBERNETES_SERVICE_PORT;
     if (!host || !port)
@@ -197,8 +197,8 @@ export class KubeConfig implements KubeConfigSource {
   }
 
   /** kubectl's default: ~/.kube/config. */
-  static defaultFile(env: NodeJS.ProcessEnv = process.env): string {
-    return path.join(env.HOME ?? homedir(), '.kube', 'config');
+  static defaultFile(home: string | undefined): string {
+    return path.join(home ?? homedir(), '.kube', 'config');
   }
 
   getClusters = () => this.clusters;

@@ -7,12 +7,25 @@ import { existsSync } from 'node:fs';
 import { OpsError } from '../errors.js';
 import { KubeConfig } from './kubeconfig.js';
 
+export interface KubeConfigSources {
+  kubeconfig?: string;
+  inCluster?: boolean;
+  /** Config.variable: KUBERNETES_SERVICE_HOST/PORT in-cluster, HOME for ~/.kube/config. */
+  variable?: (name: string) => string | undefined;
+}
+
 /** KUBECONFIG or the in-cluster account; undefined when neither is given (the caller then starts the sandbox). */
-export function loadKubeConfig(source: { kubeconfig?: string; inCluster?: boolean }): KubeConfig | undefined {
+export function loadKubeConfig(source: KubeConfigSources): KubeConfig | undefined {
   const paths = (source.kubeconfig ?? '').split(':').filter(Boolean);
   try {
     if (paths.length > 0) return KubeConfig.fromFiles(paths);
-    if (source.inCluster) return KubeConfig.inCluster();
+    if (source.inCluster) {
+      const variable = source.variable ?? (() => undefined);
+      return KubeConfig.inCluster({
+        KUBERNETES_SERVICE_HOST: variable('KUBERNETES_SERVICE_HOST'),
+        KUBERNETES_SERVICE_PORT: variable('KUBERNETES_SERVICE_PORT'),
+      });
+    }
   } catch (error) {
     const what = paths.length > 0 ? `KUBECONFIG (${paths.join(':')})` : 'the in-cluster service account';
     throw new OpsError('config', `Could not load Kubernetes credentials from ${what}: ${(error as Error).message}`, {
@@ -24,8 +37,8 @@ export function loadKubeConfig(source: { kubeconfig?: string; inCluster?: boolea
 }
 
 /** Neither KUBECONFIG nor in-cluster: ~/.kube/config, as kubectl reads it. */
-export function loadDefaultKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
-  const file = KubeConfig.defaultFile(env);
+export function loadDefaultKubeConfig(home: string | undefined): KubeConfig {
+  const file = KubeConfig.defaultFile(home);
   if (!existsSync(file)) {
     throw new OpsError(
       'config',

@@ -19,7 +19,7 @@ export interface OpenCluster {
 }
 
 export async function openCluster(
-  config: Pick<Config, 'sandbox' | 'kubeconfig' | 'inCluster'>,
+  config: Pick<Config, 'sandbox' | 'kubeconfig' | 'inCluster' | 'variable'>,
   catalog: Catalog,
   logger: Logger,
 ): Promise<OpenCluster> {
@@ -35,8 +35,9 @@ export async function openCluster(
   const source = {
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     inCluster: config.inCluster,
+    variable: config.variable,
   };
-  const kubeConfig = loadKubeConfig(source) ?? loadDefaultKubeConfig();
+  const kubeConfig = loadKubeConfig(source) ?? loadDefaultKubeConfig(config.variable('HOME'));
   logger.info({ contexts: kubeConfig.getContexts().map((c) => c.name) }, 'Kubernetes credentials loaded');
   return { cluster: createKubeCluster({ kubeConfig, sandbox: false }), close: async () => {} };
 }

@@ -8,7 +8,11 @@
 import http from 'node:http';
 import https from 'node:https';
 
-const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+// An idle connection is closed after 4 s, before a server would close it (Node's servers: 5 s; load
+// balancers: 60 s or more), so a post is never written into a connection the other side just dropped.
+// A post is not repeated on failure: the answer could show twice.
+const pool = { keepAlive: true, timeout: 4_000 };
+const agents = { http: new http.Agent(pool), https: new https.Agent(pool) };
 const TIMEOUT_MS = 10_000;
 
 export function respondVia(responseUrl: string): (message: object) => Promise<void> {

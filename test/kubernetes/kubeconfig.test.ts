@@ -268,6 +268,9 @@ describe('in-cluster service account', () => {
     expect(() => KubeConfig.inCluster({}, dir)).toThrow(
       'KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set',
     );
+    expect(() => loadKubeConfig({ inCluster: true, variable: () => undefined })).toThrow(
+      'Could not load Kubernetes credentials from the in-cluster service account: KUBERNETES_SERVICE_HOST',
+    );
     expect(() => KubeConfig.inCluster({ KUBERNETES_SERVICE_HOST: 'h', KUBERNETES_SERVICE_PORT: '443' }, dir)).toThrow(
       `${path.join(dir, 'token')} does not exist (no service account token mounted)`,
     );
