@@ -1,6 +1,6 @@
 /**
  * Three opsbot replicas on one real PostgreSQL, their timers driven by a fake clock over eight
- * simulated days (Friday 30 October to Saturday 7 November 2026, across New York's autumn DST change
+ * simulated days, a tick at a time (Friday 30 October to Saturday 7 November 2026, across New York's autumn DST change
  * and the first Saturday of November): each tick runs exactly once, a long run does not overlap
  * the next tick, and the first-Saturday schedule runs on 7 November only.
  */
@@ -87,7 +87,9 @@ async function startReplica(name: string, db: Db) {
     replica: name,
     schedules,
     repliesFor: (schedule): Replies => ({
-      send: async () => void (posts[schedule.name] = (posts[schedule.name] ?? 0) + 1),
+      send: async () => {
+        posts[schedule.name] = (posts[schedule.name] ?? 0) + 1;
+      },
       progress: async () => {},
     }),
   });
