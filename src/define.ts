@@ -21,6 +21,12 @@ import { OpsError } from './errors.js';
 import type { Cluster } from './kubernetes/cluster.js';
 
 export { formatAge, formatTable } from './format.js';
+export {
+  type ComponentHealth,
+  checkHealth,
+  describeComponent,
+  type HealthLevel,
+} from './health/check-health.js';
 export { followRollout } from './kubernetes/follow-rollout.js';
 
 export const ROLES = ['viewer', 'operator', 'approver', 'admin', 'break-glass'] as const;
@@ -44,6 +50,8 @@ export interface CommandResult {
   ok?: boolean;
   /** Obvious next steps, shown as buttons; a click runs `/ops <command>` as the person who clicked. */
   actions?: NextAction[];
+  /** Nothing new to say (e.g. health unchanged since the last look): a schedule posts nothing. */
+  quiet?: boolean;
 }
 
 export interface NextAction {
@@ -100,6 +108,13 @@ export interface RunContext {
   schedules?: SchedulePort;
   /** Change freezes, declared in the catalog or from Slack (absent without a store). */
   freezes?: FreezePort;
+  /** Facts kept between runs in PostgreSQL, shared by every replica (absent without a store). */
+  memory?: MemoryPort;
+}
+
+export interface MemoryPort {
+  /** Stores `value` under `key` and returns what was there before (undefined the first time). */
+  swap(key: string, value: string): Promise<string | undefined>;
 }
 
 export interface FreezeInfo {
@@ -214,12 +229,16 @@ export function catalogKindOf(schema: z.ZodType): 'service' | 'environment' | un
  */
 export interface ScheduleDefinition {
   name: string;
+  /** Five fields; day-of-month AND day-of-week must both match ("0 4 1-7 * 6" = the first Saturday). */
   cron: string;
   /** IANA time zone; UTC when absent. */
   timezone?: string;
+  /** The command to run (for a checklist: "checklist", with the steps below). */
   command: string;
   /** Parsed by the command's schema at boot, not at fire time. */
   args: Record<string, unknown>;
+  /** A runbook checklist: commands run in order, one message edited as each passes or fails. */
+  steps?: readonly ChecklistStep[];
   /** A channel key from the catalog's `channels`. */
   postTo?: 'alerts' | 'reports' | 'approvals' | 'incidents';
   summary?: string;
@@ -229,6 +248,33 @@ export interface ScheduleDefinition {
 
 export function defineSchedule(definition: ScheduleDefinition): ScheduleDefinition {
   return definition;
+}
+
+/** One step of a checklist schedule: a command and what the runbook expects of it. */
+export interface ChecklistStep {
+  /** As the checklist shows it, e.g. "Full backup". */
+  title: string;
+  command: string;
+  args: Record<string, unknown>;
+  /** The runbook's expected result ("Resultado Esperado"), shown beside the step; it passes when the command succeeds. */
+  expect: string;
+  /** When the step fails: go on with the next (default) or stop the checklist. */
+  onFailure?: 'continue' | 'stop';
+}
+
+/**
+ * A schedule that runs a runbook's checklist: the steps name commands; the schedule has no logic.
+ *
+ * @example
+ * export default defineChecklist({
+ *   name: 'weekly-maintenance', cron: '0 2 * * 5', postTo: 'reports',
+ *   steps: [{ title: 'Cluster health', command: 'health', args: { env: 'prod' }, expect: 'every component OK' }],
+ * });
+ */
+export function defineChecklist(
+  definition: Omit<ScheduleDefinition, 'command' | 'args' | 'steps'> & { steps: readonly ChecklistStep[] },
+): ScheduleDefinition {
+  return { ...definition, command: 'checklist', args: {} };
 }
 
 /**

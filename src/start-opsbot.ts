@@ -22,7 +22,7 @@ import { createRedactor } from './redact/redact.js';
 import { loadRegistry } from './registry/load-registry.js';
 import { createEngine, type Engine } from './runs/engine.js';
 import { REPLICA_ID } from './runs/target-lock.js';
-import { describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
+import { checklistMessages, describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
 import { startScheduler } from './scheduler/start-scheduler.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
 import { registerOpsListeners } from './slack/register-ops-listeners.js';
@@ -130,6 +130,7 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
         if (slack) await slack.client.chat.postMessage({ channel, ...renderOutcome(outcome) });
         else (options.output ?? process.stdout).write(`[schedule ${schedule.name}] ${renderOutcomeText(outcome)}\n`);
       }),
+      checklistMessage: checklistMessages(catalog, slack?.client, (text) => (options.output ?? process.stdout).write(text)),
       reportMissed: async (missed) => {
         const text = describeMissed(missed);
         const channel = catalog.channels.alerts;

@@ -12,6 +12,7 @@ import { OpsError } from '../errors.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import type { Registry } from '../registry/registry.js';
+import { swapMemory } from '../store/command-memory.js';
 import type { Db } from '../store/db.js';
 import { auditRun, auditStart } from './audit-run.js';
 import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
@@ -174,6 +175,7 @@ export function createEngine(deps: EngineDeps): Engine {
       target: (service, env) => resolveTarget(deps.catalog, service, env),
       ...(deps.schedules ? { schedules: deps.schedules } : {}),
       freezes,
+      memory: { swap: (key, value) => swapMemory(deps.db, key, value) },
       commands: {
         list: () => deps.registry.commands.map(commandInfo),
         get: (name) => {

@@ -76,7 +76,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
           ...(s.summary ? { summary: s.summary } : {}),
           cron: s.cron,
           timezone: s.timezone ?? 'UTC',
-          command: s.command,
+          command: s.steps ? `checklist: ${s.steps.map((step) => step.command).join(', ')}` : s.command,
           paused: control?.paused ?? false,
           ...(control?.paused
             ? { pausedBy: control.actor, ...(control.reason ? { pauseReason: control.reason } : {}) }
