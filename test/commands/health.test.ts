@@ -76,7 +76,12 @@ async function ask(engine: Engine, text: string): Promise<Outcome> {
   let sent: Outcome | undefined;
   await engine.run(
     { text, actor: { userId: 'U0CAROL', teamId: 'T1' }, source: 'console' },
-    { send: async (o) => void (sent = o), progress: async () => {} },
+    {
+      send: async (o) => {
+        sent = o;
+      },
+      progress: async () => {},
+    },
   );
   return sent as Outcome;
 }
