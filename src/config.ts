@@ -115,7 +115,10 @@ const Env = z.object({
   SCRIPTS_DIR: documented(
     z.string().default('./scripts'),
     'Root of the runbook scripts that commands may run; nothing outside it runs.',
-    { example: '/opt/opsbot/scripts', default: './scripts' },
+    {
+      example: '/opt/opsbot/scripts',
+      default: './scripts; in the console, the shipped examples/scripts when ./scripts does not exist',
+    },
   ),
   LOG_LEVEL: documented(
     z

@@ -19,8 +19,9 @@ import { z } from 'zod';
 import type { Catalog, ResolvedTarget } from './catalog.js';
 import { OpsError } from './errors.js';
 import type { Cluster } from './kubernetes/cluster.js';
+import type { DatabaseDiagnostics, Helm, RunScripts } from './runs/tool-ports.js';
 
-export { formatAge, formatTable } from './format.js';
+export { formatAge, formatBytes, formatDuration, formatTable } from './format.js';
 export {
   type ComponentHealth,
   checkHealth,
@@ -28,6 +29,18 @@ export {
   type HealthLevel,
 } from './health/check-health.js';
 export { followRollout } from './kubernetes/follow-rollout.js';
+export type {
+  DatabaseDiagnostics,
+  DbLockWait,
+  DbSession,
+  DbTableStats,
+  Helm,
+  HelmRevision,
+  RunScripts,
+  ScriptCall,
+  ScriptRun,
+} from './runs/tool-ports.js';
+export { howItEnded, scriptFailed } from './scripts/script-outcome.js';
 
 export const ROLES = ['viewer', 'operator', 'approver', 'admin', 'break-glass'] as const;
 export type Role = (typeof ROLES)[number];
@@ -108,6 +121,12 @@ export interface RunContext {
   schedules?: SchedulePort;
   /** Change freezes, declared in the catalog or from Slack (absent without a store). */
   freezes?: FreezePort;
+  /** Runbook scripts under SCRIPTS_DIR: argv, never a shell; streamed, redacted, cancellable. */
+  scripts: RunScripts;
+  /** The helm CLI with the environment's kube context and namespace. */
+  helm: Helm;
+  /** Diagnostics on the environment's database (URL from the variable its databaseUrlEnv names). */
+  database(env: string): DatabaseDiagnostics;
   /** Facts kept between runs in PostgreSQL, shared by every replica (absent without a store). */
   memory?: MemoryPort;
 }

@@ -3,6 +3,7 @@
  * front end → HTTP server. The only place that creates clients; everything else
  * receives them. Returns a handle so tests can run opsbot exactly as main does.
  */
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -24,6 +25,7 @@ import { createEngine, type Engine } from './runs/engine.js';
 import { REPLICA_ID } from './runs/target-lock.js';
 import { checklistMessages, describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
 import { startScheduler } from './scheduler/start-scheduler.js';
+import { createScriptRunner } from './scripts/script-runner.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
 import { registerOpsListeners } from './slack/register-ops-listeners.js';
 import { renderOutcome } from './slack/render-outcome.js';
@@ -34,6 +36,21 @@ import { migrate } from './store/migrate.js';
 
 /** commands/, schedules/ and approvals/ sit beside src/ (in the source tree and in dist/ alike). */
 export const CONTENT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * SCRIPTS_DIR, or in the console without it and without ./scripts, the shipped examples (so the quickstart
+ * can run backup, feature and run). tsc does not copy them to dist/: look beside the content root, then above.
+ */
+export function scriptsDirOf(config: Config): string {
+  if (config.frontEnd !== 'console' || config.variable('SCRIPTS_DIR') !== undefined || existsSync(config.scriptsDir)) {
+    return config.scriptsDir;
+  }
+  const candidates = [
+    path.join(CONTENT_ROOT, 'examples', 'scripts'),
+    path.join(CONTENT_ROOT, '..', 'examples', 'scripts'),
+  ];
+  return candidates.find((dir) => existsSync(dir)) ?? config.scriptsDir;
+}
 
 export interface StartOptions {
   logger?: Logger;
@@ -90,6 +107,8 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
 
     let slack: SlackFrontEnd | undefined;
     const redact = createRedactor(secretValues(config));
+    const scriptsDir = scriptsDirOf(config);
+    const scripts = createScriptRunner({ scriptsDir, env: config.variable, redact, logger });
     const engineDeps = {
       registry,
       catalog,
@@ -99,6 +118,8 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       metrics,
       signal: abort.signal,
       redact,
+      scripts,
+      variable: config.variable,
     };
     let engine: Engine;
     if (config.frontEnd === 'console') {
@@ -200,6 +221,7 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
         ? 'the SANDBOX cluster (simulated, nothing real is touched)'
         : 'Kubernetes from your kubeconfig';
       output.write(`opsbot console — store: ${db.describe()}; acting on ${where}; log: ${consoleLogPath(config)}\n`);
+      if (scriptsDir !== config.scriptsDir) output.write(`runbook scripts: the shipped examples in ${scriptsDir}\n`);
       consoleDone = runConsole({ engine, catalog, input: options.input ?? process.stdin, output });
     }
     return {

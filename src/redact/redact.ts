@@ -15,7 +15,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   // scheme://user:password@host → keep the user, hide the password
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, '$1:[redacted]@'],
   [
-    /\b((?:[A-Za-z0-9_.-]*?)(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*["']?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;]+)/gi,
+    /\b((?:[A-Za-z0-9_.-]*?)(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*["']?)(\s*[=:]\s*)("[^"]*"|'[^']*'|(?!\[redacted)[^\s,;]+)/gi,
     '$1$2[redacted]',
   ],
 ];

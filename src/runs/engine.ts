@@ -12,11 +12,13 @@ import { OpsError } from '../errors.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import type { Registry } from '../registry/registry.js';
+import type { ScriptRunner } from '../scripts/script-runner.js';
 import { swapMemory } from '../store/command-memory.js';
 import type { Db } from '../store/db.js';
 import { auditRun, auditStart } from './audit-run.js';
 import { type Directory, requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
 import { type EngineFlags, usage } from './bind-args.js';
+import { type CancelAnswer, cancelRun } from './cancel-run.js';
 import { createFreezePort } from './freeze-port.js';
 import { type Gate, refuseDuringFreeze, refuseProductionMutations } from './gates.js';
 import type { Outcome, Replies } from './outcome.js';
@@ -25,6 +27,7 @@ import { type ParsedRequest, parseRequest } from './parse-request.js';
 import { recordRunEnd, recordRunStart } from './record-run.js';
 import { redactOutcome, redactPlan } from './redact-outcome.js';
 import { errorOutcome } from './report-error.js';
+import { createRunTools } from './run-tools.js';
 import { fieldsOf, synopsisOf } from './schema-fields.js';
 import { withTargetLock } from './target-lock.js';
 
@@ -56,12 +59,18 @@ export interface EngineDeps {
   redact?: Redactor;
   /** The scheduler, for the schedule commands; set once it has started. */
   schedules?: SchedulePort;
+  /** Runs runbook scripts under SCRIPTS_DIR (absent: script commands say scripts are not available). */
+  scripts?: ScriptRunner;
+  /** Reads one variable of opsbot's environment (databaseUrlEnv values, helm's KUBECONFIG). */
+  variable?: (name: string) => string | undefined;
 }
 
 export interface Engine {
   run(request: RunRequest, replies: Replies): Promise<Outcome>;
   /** Parse and check only, for the modal's field errors. */
   parse(request: RunRequest): Promise<ParsedRequest>;
+  /** The Cancel button of a run's progress message, from whichever replica got the click. */
+  cancel(runId: string, actor: { userId: string; teamId: string }): Promise<CancelAnswer>;
   deps: EngineDeps;
 }
 
@@ -71,6 +80,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const gates = deps.gates ?? [refuseDuringFreeze(deps.db, deps.catalog), refuseProductionMutations];
   const redact = deps.redact ?? createRedactor();
   const freezes = createFreezePort(deps.db, deps.catalog);
+  const live = new Map<string, AbortController>();
 
   async function run(request: RunRequest, replies: Replies): Promise<Outcome> {
     const runId = newRunId();
@@ -116,7 +126,15 @@ export function createEngine(deps: EngineDeps): Engine {
         hint: `Your roles: ${roles.join(', ') || 'none'}. An admin can add you under roles.${needed} in the catalog.`,
       });
     }
-    const ctx = buildContext(runId, request, roles, replies, log.child({ command: command.name, env }));
+    const ctx = buildContext(
+      runId,
+      request,
+      roles,
+      replies,
+      log.child({ command: command.name, env }),
+      command.name,
+      env,
+    );
     if (flags.reason) ctx.reason = flags.reason;
     const sandbox = deps.cluster.sandbox;
     const base = { runId, sandbox, command: command.name, ...(env ? { env } : {}) };
@@ -154,7 +172,15 @@ export function createEngine(deps: EngineDeps): Engine {
     roles: RunContext['actor']['roles'],
     replies: Replies,
     log: Logger,
+    command: string,
+    env: string | undefined,
   ): RunContext {
+    const tools = createRunTools(
+      { ...deps, redact, live },
+      { runId, command, env, requester: request.actor.userId },
+      replies,
+      log,
+    );
     const commandInfo = (c: CommandDefinition): CommandInfo => ({
       name: c.name,
       summary: c.summary,
@@ -169,8 +195,11 @@ export function createEngine(deps: EngineDeps): Engine {
       actor: { kind: request.actor.kind ?? 'user', userId: request.actor.userId, teamId: request.actor.teamId, roles },
       catalog: deps.catalog,
       log,
-      signal: deps.signal ?? new AbortController().signal,
+      signal: tools.signal,
       progress: (text) => replies.progress(redact(text)),
+      scripts: tools.scripts,
+      helm: tools.helm,
+      database: tools.database,
       k8s: deps.cluster,
       target: (service, env) => resolveTarget(deps.catalog, service, env),
       ...(deps.schedules ? { schedules: deps.schedules } : {}),
@@ -186,7 +215,12 @@ export function createEngine(deps: EngineDeps): Engine {
     };
   }
 
-  return { run, parse: (request) => parseRequest(deps, request), deps };
+  return {
+    run,
+    parse: (request) => parseRequest(deps, request),
+    cancel: (runId, actor) => cancelRun({ ...deps, live }, runId, actor),
+    deps,
+  };
 }
 
 function outcomeLabel(outcome: Outcome): string {

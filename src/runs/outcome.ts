@@ -36,6 +36,6 @@ export interface Replies {
   /** Called once before a change runs (not for read-only commands). */
   started?(run: RunStarted): Promise<void>;
   send(outcome: Outcome): Promise<void>;
-  /** Edit the run's single progress message. */
-  progress(text: string): Promise<void>;
+  /** Edit the run's single progress message; with cancelRunId it carries a Cancel button for that run. */
+  progress(text: string, options?: { cancelRunId?: string }): Promise<void>;
 }

@@ -33,3 +33,13 @@ export function buildScriptEnv(
   }
   return { env, secretValues };
 }
+
+/** The password of a URL such as a database URL, so that a script printing it alone is redacted too. */
+export function urlPassword(value: string): string[] {
+  try {
+    const password = decodeURIComponent(new URL(value).password);
+    return password ? [password] : [];
+  } catch {
+    return [];
+  }
+}

@@ -9,7 +9,7 @@ import { createRedactor, type Redactor } from '../redact/redact.js';
 import { createOutputCollector, type OutputStream } from './collect-output.js';
 import { createGroupRegistry } from './process-group.js';
 import { resolveScript } from './resolve-script.js';
-import { buildScriptEnv } from './script-env.js';
+import { buildScriptEnv, urlPassword } from './script-env.js';
 import { type GroupExit, spawnInGroup } from './spawn-in-group.js';
 
 export interface ScriptRunOptions {
@@ -21,6 +21,8 @@ export interface ScriptRunOptions {
   env?: readonly string[];
   /** Names of variables passed through whose values are redacted from every line and the log. */
   secretEnv?: readonly string[];
+  /** Variables set to these values (e.g. an environment's DATABASE_URL), redacted like secretEnv. */
+  secretValues?: Readonly<Record<string, string>>;
   /** Each line of stdout and stderr as it arrives, already redacted. */
   onLine?: (line: string, stream: OutputStream) => void;
 }
@@ -71,6 +73,10 @@ export function createScriptRunner(runner: ScriptRunnerOptions): ScriptRunner {
     async run(script, args, options = {}) {
       const { file, root } = await resolveScript(runner.scriptsDir, script);
       const { env, secretValues } = buildScriptEnv(runner.env, options.env ?? [], options.secretEnv ?? []);
+      for (const [name, value] of Object.entries(options.secretValues ?? {})) {
+        env[name] = value;
+        secretValues.push(value, ...urlPassword(value));
+      }
       const secrets = createRedactor(secretValues);
       const redact = (text: string) => runner.redact(secrets(text));
       const log = runner.logger.child({ script });

@@ -8,6 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Engine, RunRequest } from '../runs/engine.js';
 import { ArgumentProblems } from '../runs/parse-request.js';
+import { registerCancelRunAction } from './cancel-run-action.js';
 import {
   buildCommandModal,
   fieldErrors,
@@ -141,6 +142,8 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
     const actor = { userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' };
     await runAs(client, { text: action.value, actor, channelId, source: 'slack' }, (m) => respond(m as never));
   });
+
+  registerCancelRunAction(app, { engine, logger });
 
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');

@@ -10,6 +10,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog.js';
 import type { Outcome, Replies, RunStarted } from '../runs/outcome.js';
+import { cancelBlock } from './cancel-run-action.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { renderOutcome, renderStarted, type SlackMessage } from './render-outcome.js';
 import { throttleLatest } from './throttle.js';
@@ -32,6 +33,7 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
   const { client, userId, channelId, logger } = target;
   let header: { channel: string; ts: string } | undefined;
   let progressTs: string | undefined;
+  let lastProgress: { text: string; cancelRunId?: string } | undefined;
 
   async function toRequester(message: SlackMessage) {
     if (target.respond) return void (await target.respond({ ...message, response_type: 'ephemeral' }));
@@ -82,7 +84,9 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
     }
   }
 
-  const progress = throttleLatest(async (text) => {
+  const progress = throttleLatest(async (json) => {
+    const { text, cancelRunId } = JSON.parse(json) as { text: string; cancelRunId?: string };
+    lastProgress = { text, ...(cancelRunId ? { cancelRunId } : {}) };
     const message = {
       text,
       blocks: [
@@ -90,6 +94,7 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
           type: 'section',
           text: { type: 'mrkdwn', text: `:hourglass_flowing_sand: ${escapeMrkdwn(text).slice(0, 2_800)}` },
         },
+        ...(cancelRunId ? [cancelBlock(cancelRunId)] : []),
       ],
     };
     const channel = header?.channel ?? channelId;
@@ -106,9 +111,17 @@ export function createSlackReplies(target: SlackReplyTarget): Replies {
       const ts = await toChannel(channelId, renderStarted(run, userId));
       if (ts) header = { channel: channelId, ts };
     },
-    progress: (text: string) => progress.push(text),
+    progress: (text, options) => progress.push(JSON.stringify({ text, cancelRunId: options?.cancelRunId })),
     async send(original: Outcome) {
       await progress.flush();
+      // The run is over: its progress message keeps its last lines but loses the Cancel button.
+      if (progressTs && lastProgress?.cancelRunId) {
+        const text = lastProgress.text;
+        const block = { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text).slice(0, 2_800) } };
+        await client.chat
+          .update({ channel: header?.channel ?? channelId, ts: progressTs, text, blocks: [block] })
+          .catch((error) => logger.warn({ err: error }, 'could not remove the Cancel button'));
+      }
       const outcome = original.kind === 'result' ? await upload(original) : original;
       const message = renderOutcome(outcome);
       if (outcome.kind !== 'result' || outcome.audience === 'requester') {

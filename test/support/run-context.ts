@@ -20,6 +20,10 @@ const service = (deployment: string, extra: Partial<Catalog['services'][string]>
   ...extra,
 });
 
+const notWired = (what: string) => () => {
+  throw new Error(`ctx.${what} is not wired in createRunContext; drive the command through the engine instead`);
+};
+
 export function testCatalog(): Catalog {
   return {
     environments: {
@@ -87,6 +91,10 @@ export async function createRunContext(
     k8s: createKubeCluster({ kubeConfig: sandbox.kubeConfig, sandbox: true, rolloutPollMs: 50 }),
     target: (name, env) => resolveTarget(catalog, name, env),
     commands: { list: () => [], get: () => undefined },
+    // Script, helm and database commands are tested through the engine (test/support/tools-engine.ts).
+    scripts: { run: notWired('scripts') },
+    helm: { history: notWired('helm'), rollback: notWired('helm') },
+    database: notWired('database'),
   };
   return {
     ctx,
