@@ -28,6 +28,11 @@ export {
   describeComponent,
   type HealthLevel,
 } from './health/check-health.js';
+export {
+  type CertificateFinding,
+  checkCertificates,
+  checkEndpointCertificates,
+} from './health/certificates.js';
 export { followRollout } from './kubernetes/follow-rollout.js';
 export type {
   DatabaseDiagnostics,

@@ -4,6 +4,7 @@
  */
 import {
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   createConfiguration,
   KubeConfig,
@@ -15,6 +16,7 @@ import { OpsError } from '../errors.js';
 import type { Cluster, Target } from './cluster.js';
 import { kubeChanges } from './kube-changes.js';
 import { type KubeOperation, translateKubeError } from './kube-errors.js';
+import { kubeMaintenance } from './kube-maintenance.js';
 import { selectorString, toDeploymentStatus, toPodSummary, toRevisions } from './kube-mapping.js';
 import { kubeObserve } from './kube-observe.js';
 import { reuseConnections } from './reuse-connections.js';
@@ -31,6 +33,7 @@ export interface KubeClusterOptions {
 
 interface Clients {
   apps: AppsV1Api;
+  batch: BatchV1Api;
   core: CoreV1Api;
   server: string;
 }
@@ -81,7 +84,12 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
       authMethods: { default: scoped },
       promiseMiddleware: [abandonAfter(options.requestTimeoutMs ?? 30_000)],
     });
-    const made = { apps: new AppsV1Api(configuration), core: new CoreV1Api(configuration), server };
+    const made = {
+      apps: new AppsV1Api(configuration),
+      batch: new BatchV1Api(configuration),
+      core: new CoreV1Api(configuration),
+      server,
+    };
     clients.set(context, made);
     return made;
   }
@@ -137,6 +145,7 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
     ...reads,
     ...kubeChanges(call, readDeployment, listReplicaSets),
     ...kubeObserve(call, readDeployment, reads.listPods, options.rolloutPollMs ?? 1_000),
+    ...kubeMaintenance(call),
   };
 }
 
