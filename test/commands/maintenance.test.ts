@@ -6,15 +6,18 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/catalog.js';
+import { defineSchedule } from '../../src/define.js';
 import { addBarePod, addJob, addTlsSecret } from '../../src/kubernetes/fake-apiserver/maintenance-objects.js';
 import { createKubeCluster } from '../../src/kubernetes/kube-cluster.js';
 import { type Sandbox, sandboxEnvironments, startSandbox } from '../../src/kubernetes/sandbox.js';
 import { loadRegistry } from '../../src/registry/load-registry.js';
 import { createEngine, type Engine } from '../../src/runs/engine.js';
 import type { Outcome } from '../../src/runs/outcome.js';
+import { runTick } from '../../src/scheduler/run-tick.js';
 import { scheduleReplies } from '../../src/scheduler/schedule-replies.js';
 import { CONTENT_ROOT } from '../../src/start-opsbot.js';
 import { listAudit } from '../../src/store/audit.js';
+import { scheduleHistory } from '../../src/store/schedule-runs.js';
 import { selfSignedCertificate, selfSignedKeyPair } from '../support/certificates.js';
 import { collectLogs } from '../support/collect-logs.js';
 import { testCatalog } from '../support/run-context.js';
@@ -163,5 +166,33 @@ describe('/ops certificates [env]', () => {
     } finally {
       gateway.healthChecks = checks;
     }
+  });
+});
+
+describe('a mutating schedule inside a freeze', () => {
+  it('is skipped and recorded as skipped (not failed), and changes nothing', async () => {
+    const staging = fake('staging-cluster');
+    addBarePod(staging, NS, 'frozen-leftover', 'Succeeded');
+    expect(await ask('freeze staging 2h --reason "release week"')).toMatchObject({ kind: 'result' });
+    const schedule = defineSchedule({
+      name: 'staging-cleanup',
+      cron: '0 2 * * *',
+      command: 'cleanup',
+      args: { env: 'staging' },
+    });
+    const posted: Outcome[] = [];
+    const replies = scheduleReplies(catalog, async (_channel, outcome) => void posted.push(outcome));
+    const logs = collectLogs();
+    const tick = new Date('2026-11-24T02:00:00Z');
+    await runTick({ engine, db: testDb.db, logger: logs.logger, replica: 'r', repliesFor: replies }, schedule, tick);
+    const [run] = await scheduleHistory(testDb.db, 'staging-cleanup', 1);
+    expect(run).toMatchObject({ tick, state: 'skipped' });
+    expect(run?.summary).toMatch(
+      /^Nothing was changed: staging is frozen until .* \(release week\), so cleanup cannot run there\.$/,
+    );
+    expect(staging.store.get('pods', NS, 'frozen-leftover')).toBeDefined();
+    // The skip is said where the schedule's failures go: the alerts channel.
+    expect(posted).toMatchObject([{ kind: 'error', code: 'refused' }]);
+    await ask('unfreeze staging');
   });
 });
