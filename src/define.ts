@@ -23,16 +23,16 @@ import type { DatabaseDiagnostics, Helm, RunScripts } from './runs/tool-ports.js
 
 export { formatAge, formatBytes, formatDuration, formatTable } from './format.js';
 export {
+  type CertificateFinding,
+  checkCertificates,
+  checkEndpointCertificates,
+} from './health/certificates.js';
+export {
   type ComponentHealth,
   checkHealth,
   describeComponent,
   type HealthLevel,
 } from './health/check-health.js';
-export {
-  type CertificateFinding,
-  checkCertificates,
-  checkEndpointCertificates,
-} from './health/certificates.js';
 export { followRollout } from './kubernetes/follow-rollout.js';
 export type {
   DatabaseDiagnostics,

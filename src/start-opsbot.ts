@@ -151,7 +151,9 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
         if (slack) await slack.client.chat.postMessage({ channel, ...renderOutcome(outcome) });
         else (options.output ?? process.stdout).write(`[schedule ${schedule.name}] ${renderOutcomeText(outcome)}\n`);
       }),
-      checklistMessage: checklistMessages(catalog, slack?.client, (text) => (options.output ?? process.stdout).write(text)),
+      checklistMessage: checklistMessages(catalog, slack?.client, (text) =>
+        (options.output ?? process.stdout).write(text),
+      ),
       reportMissed: async (missed) => {
         const text = describeMissed(missed);
         const channel = catalog.channels.alerts;

@@ -89,7 +89,8 @@ export async function loadRegistry(contentRoot: string): Promise<Registry> {
     for (const [i, run] of runs.entries()) {
       const where = schedule.steps ? ` step ${i + 1}` : '';
       const command = registry.get(run.command);
-      if (!command) problems.push(`${file}: schedule "${schedule.name}"${where} names unknown command "${run.command}".`);
+      if (!command)
+        problems.push(`${file}: schedule "${schedule.name}"${where} names unknown command "${run.command}".`);
       else {
         try {
           const words = Object.entries(run.args).map(([k, v]) => `--${k}=${JSON.stringify(String(v))}`);
