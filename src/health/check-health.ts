@@ -98,7 +98,7 @@ export async function httpCheck(check: HealthCheck, signal?: AbortSignal): Promi
     return {
       name,
       level: 'CRITICAL',
-      detail: `unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      detail: `unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message} (${new URL(check.url).host})`,
     };
   }
 }

@@ -25,7 +25,10 @@ export function scheduleReplies(catalog: Catalog, post: PostOutcome) {
 
 export function describeMissed(missed: Array<{ schedule: string; ticks: Date[]; caughtUp: boolean }>): string {
   const lines = missed.map(({ schedule, ticks, caughtUp }) => {
-    const list = ticks.map((t) => t.toISOString().slice(0, 16).replace('T', ' ')).join(', ');
+    const at = (t: Date) => t.toISOString().slice(0, 16).replace('T', ' ');
+    // A frequent schedule misses many ticks in an hour of downtime: name the range, not each one.
+    const list =
+      ticks.length > 5 ? `${at(ticks[0] as Date)} to ${at(ticks[ticks.length - 1] as Date)}` : ticks.map(at).join(', ');
     return `• ${schedule}: ${ticks.length} missed (${list} UTC)${caughtUp ? '; the latest runs now' : ''}`;
   });
   return `opsbot was not running when these schedules were due:\n${lines.join('\n')}`;
