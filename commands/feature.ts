@@ -42,7 +42,7 @@ export default defineCommand({
   async run(ctx, a) {
     const result = await ctx.scripts.run('features/toggle_feature.sh', [a.name, a.state, a.env], {
       env: ['FEATURES_FILE'],
-      progress: `Setting ${a.name} to ${a.state} in ${a.env}…`,
+      progress: `Turning ${a.name} ${a.state === 'enable' ? 'on' : 'off'} in ${a.env}…`,
     });
     if (!result.ok) return scriptFailed(`feature ${a.name} ${a.state} in ${a.env}`, result);
     const done = result.output.split('\n').findLast((line) => line.startsWith('Feature '));

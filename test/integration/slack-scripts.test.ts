@@ -97,6 +97,7 @@ describe('runbook scripts in Slack', () => {
       'command.failed U0ALICE',
       'command.started U0ALICE',
     ]);
+    expect(t.slack.violations).toEqual([]);
   });
 
   it('uploads a long output as a file instead of flooding the channel', async () => {
@@ -115,6 +116,7 @@ describe('runbook scripts in Slack', () => {
     expect(upload).toBeDefined();
     const posted = t.slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
     expect(posted.some((c) => JSON.stringify(c.args).includes('line 1500 of'))).toBe(false);
+    expect(t.slack.violations).toEqual([]);
   });
 
   it('redacts the database password and tokens a script prints, everywhere it is posted or logged', async () => {

@@ -72,9 +72,14 @@ export async function startToolsEngine(options: {
   variables?: Record<string, string>;
   catalog?: Catalog;
   ownSecrets?: string[];
+  /** Share another engine's database, as a second replica would (that engine drops it). */
+  shareDbWith?: ToolsEngine;
 }): Promise<ToolsEngine> {
   const catalog = options.catalog ?? toolsCatalog();
-  const testDb = await createTestDb();
+  const shared = options.shareDbWith?.testDb;
+  const testDb: TestDb = shared
+    ? { ...shared, db: await shared.openAnother(), close: async () => {} }
+    : await createTestDb();
   const sandbox: Sandbox = await startSandbox(sandboxEnvironments(catalog));
   const logs = collectLogs();
   const variables: Record<string, string> = {
