@@ -31,6 +31,17 @@ export type {
   PolicyExplanation,
 } from './define-ports.js';
 export { formatAge, formatBytes, formatDuration, formatTable } from './format.js';
+export {
+  type CertificateFinding,
+  checkCertificates,
+  checkEndpointCertificates,
+} from './health/certificates.js';
+export {
+  type ComponentHealth,
+  checkHealth,
+  describeComponent,
+  type HealthLevel,
+} from './health/check-health.js';
 export { followRollout } from './kubernetes/follow-rollout.js';
 export type {
   DatabaseDiagnostics,
@@ -68,6 +79,8 @@ export interface CommandResult {
   actions?: NextAction[];
   /** A file to hand over (e.g. a CSV export): uploaded in Slack, printed in the console. */
   attachment?: { filename: string; content: string };
+  /** Nothing new to say (e.g. health unchanged since the last look): a schedule posts nothing. */
+  quiet?: boolean;
 }
 
 export interface NextAction {
@@ -139,6 +152,13 @@ export interface RunContext {
   helm: Helm;
   /** Diagnostics on the environment's database (URL from the variable its databaseUrlEnv names). */
   database(env: string): DatabaseDiagnostics;
+  /** Facts kept between runs in PostgreSQL, shared by every replica (absent without a store). */
+  memory?: MemoryPort;
+}
+
+export interface MemoryPort {
+  /** Stores `value` under `key` and returns what was there before (undefined the first time). */
+  swap(key: string, value: string): Promise<string | undefined>;
 }
 
 export interface FreezeInfo {
@@ -253,12 +273,16 @@ export function catalogKindOf(schema: z.ZodType): 'service' | 'environment' | un
  */
 export interface ScheduleDefinition {
   name: string;
+  /** Five fields; day-of-month AND day-of-week must both match ("0 4 1-7 * 6" = the first Saturday). */
   cron: string;
   /** IANA time zone; UTC when absent. */
   timezone?: string;
+  /** The command to run (for a checklist: "checklist", with the steps below). */
   command: string;
   /** Parsed by the command's schema at boot, not at fire time. */
   args: Record<string, unknown>;
+  /** A runbook checklist: commands run in order, one message edited as each passes or fails. */
+  steps?: readonly ChecklistStep[];
   /** A channel key from the catalog's `channels`. */
   postTo?: 'alerts' | 'reports' | 'approvals' | 'incidents';
   summary?: string;
@@ -268,6 +292,33 @@ export interface ScheduleDefinition {
 
 export function defineSchedule(definition: ScheduleDefinition): ScheduleDefinition {
   return definition;
+}
+
+/** One step of a checklist schedule: a command and what the runbook expects of it. */
+export interface ChecklistStep {
+  /** As the checklist shows it, e.g. "Full backup". */
+  title: string;
+  command: string;
+  args: Record<string, unknown>;
+  /** The runbook's expected result ("Resultado Esperado"), shown beside the step; it passes when the command succeeds. */
+  expect: string;
+  /** When the step fails: go on with the next (default) or stop the checklist. */
+  onFailure?: 'continue' | 'stop';
+}
+
+/**
+ * A schedule that runs a runbook's checklist: the steps name commands; the schedule has no logic.
+ *
+ * @example
+ * export default defineChecklist({
+ *   name: 'weekly-maintenance', cron: '0 2 * * 5', postTo: 'reports',
+ *   steps: [{ title: 'Cluster health', command: 'health', args: { env: 'prod' }, expect: 'every component OK' }],
+ * });
+ */
+export function defineChecklist(
+  definition: Omit<ScheduleDefinition, 'command' | 'args' | 'steps'> & { steps: readonly ChecklistStep[] },
+): ScheduleDefinition {
+  return { ...definition, command: 'checklist', args: {} };
 }
 
 /**

@@ -27,7 +27,7 @@ import { loadRegistry } from './registry/load-registry.js';
 import { startApprovalSweeper } from './runs/approval-sweeper.js';
 import { createEngine, type Engine } from './runs/engine.js';
 import { REPLICA_ID } from './runs/target-lock.js';
-import { describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
+import { checklistMessages, describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
 import { startScheduler } from './scheduler/start-scheduler.js';
 import { createScriptRunner } from './scripts/script-runner.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
@@ -188,6 +188,9 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
         if (slack) await slack.client.chat.postMessage({ channel, ...renderOutcome(outcome) });
         else (options.output ?? process.stdout).write(`[schedule ${schedule.name}] ${renderOutcomeText(outcome)}\n`);
       }),
+      checklistMessage: checklistMessages(catalog, slack?.client, (text) =>
+        (options.output ?? process.stdout).write(text),
+      ),
       reportMissed: async (missed) => {
         const text = describeMissed(missed);
         const channel = catalog.channels.alerts;

@@ -3,6 +3,7 @@
  * Implemented over our own JSON transport (kube-cluster.ts, kube-api.ts); the sandbox is the
  * same implementation pointed at the in-process fake kube-apiserver.
  */
+import type { ClusterMaintenance } from './maintenance.js';
 
 /** Where a service lives in one environment, resolved from the catalog. */
 export interface Target {
@@ -131,7 +132,7 @@ export interface ClusterEvent {
   count: number;
 }
 
-export interface Cluster {
+export interface Cluster extends ClusterMaintenance {
   /** True when this is the built-in sandbox: everything it produces is labelled SANDBOX. */
   readonly sandbox: boolean;
   getDeployment(target: Target): Promise<DeploymentStatus>;

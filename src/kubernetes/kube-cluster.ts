@@ -9,6 +9,7 @@ import { type KubeApi, kubeApi, kubePath } from './kube-api.js';
 import { connect } from './kube-auth.js';
 import { kubeChanges } from './kube-changes.js';
 import { type KubeOperation, translateKubeError } from './kube-errors.js';
+import { kubeMaintenance } from './kube-maintenance.js';
 import { deploymentPath, selectorString, toDeploymentStatus, toPodSummary, toRevisions } from './kube-mapping.js';
 import { kubeObserve } from './kube-observe.js';
 import { IN_CLUSTER_CONTEXT, type KubeConfigSource } from './kubeconfig.js';
@@ -122,5 +123,6 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
     ...reads,
     ...kubeChanges(call, readDeployment, listReplicaSets),
     ...kubeObserve(call, readDeployment, reads.listPods, options.rolloutPollMs ?? 1_000),
+    ...kubeMaintenance(call),
   };
 }

@@ -49,6 +49,8 @@ const KINDS: Record<string, string> = {
   replicasets: 'ReplicaSet',
   pods: 'Pod',
   'pods/log': 'Pod',
+  jobs: 'Job',
+  secrets: 'Secret',
 };
 
 // The request never reached the API server: nothing can have been changed.

@@ -85,14 +85,19 @@ export async function loadRegistry(contentRoot: string): Promise<Registry> {
     const schedule = check<ScheduleDefinition>(scheduleShape, file, value, 'Schedule');
     const timing = checkTiming(schedule);
     if (timing) problems.push(`${file}: ${timing}`);
-    const command = registry.get(schedule.command);
-    if (!command) problems.push(`${file}: schedule "${schedule.name}" names unknown command "${schedule.command}".`);
-    else {
-      try {
-        const words = Object.entries(schedule.args).map(([k, v]) => `--${k}=${String(v)}`);
-        bindArgs(command, parseCommandText(words.join(' ')).tokens);
-      } catch (error) {
-        problems.push(`${file}: arguments do not fit "${schedule.command}": ${(error as Error).message}`);
+    const runs = schedule.steps ?? [schedule];
+    for (const [i, run] of runs.entries()) {
+      const where = schedule.steps ? ` step ${i + 1}` : '';
+      const command = registry.get(run.command);
+      if (!command)
+        problems.push(`${file}: schedule "${schedule.name}"${where} names unknown command "${run.command}".`);
+      else {
+        try {
+          const words = Object.entries(run.args).map(([k, v]) => `--${k}=${JSON.stringify(String(v))}`);
+          bindArgs(command, parseCommandText(words.join(' ')).tokens);
+        } catch (error) {
+          problems.push(`${file}:${where} arguments do not fit "${run.command}": ${(error as Error).message}`);
+        }
       }
     }
     if (schedules.some((s) => s.name === schedule.name))

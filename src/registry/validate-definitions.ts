@@ -31,6 +31,18 @@ export const scheduleShape = z.object({
   postTo: z.enum(['alerts', 'reports', 'approvals', 'incidents']).optional(),
   summary: z.string().optional(),
   catchUp: z.boolean().optional(),
+  steps: z
+    .array(
+      z.object({
+        title: z.string().min(1),
+        command: z.string().min(1),
+        args: z.record(z.string(), z.unknown()),
+        expect: z.string().min(1),
+        onFailure: z.enum(['continue', 'stop']).optional(),
+      }),
+    )
+    .min(1, 'a checklist needs at least one step')
+    .optional(),
 });
 
 export const policyShape = z.object({

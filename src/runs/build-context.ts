@@ -12,6 +12,7 @@ import type {
   RunContext,
 } from '../define.js';
 import type { Redactor } from '../redact/redact.js';
+import { swapMemory } from '../store/command-memory.js';
 import { requiredRoleFor, satisfies } from './authorize.js';
 import type { EngineDeps } from './engine.js';
 import type { Replies } from './outcome.js';
@@ -85,6 +86,7 @@ export function buildRunContext(
     target: (service, env) => resolveTarget(deps.catalog, service, env),
     ...(deps.schedules ? { schedules: deps.schedules } : {}),
     freezes: ports.freezes,
+    memory: { swap: (key, value) => swapMemory(deps.db, key, value) },
     ...(ports.approvals ? { approvals: ports.approvals } : {}),
     audit: ports.audit,
     commands: {

@@ -9,6 +9,7 @@ import type { Engine } from '../runs/engine.js';
 import type { Outcome, Replies } from '../runs/outcome.js';
 import type { Db } from '../store/db.js';
 import { claimTick, finishTick, runningTick, type ScheduleRunState, scheduleControls } from '../store/schedule-runs.js';
+import { type ChecklistMessage, runChecklist } from './run-checklist.js';
 
 /** A run older than this no longer counts as "still going" for the overlap rule. */
 const OVERLAP_WINDOW_SECONDS = 6 * 3600;
@@ -20,6 +21,26 @@ export interface TickDeps {
   replica: string;
   /** Where a schedule's outcome goes (its `postTo` channel, or the console). */
   repliesFor(schedule: ScheduleDefinition): Replies;
+  /** The one edited message of a checklist run (default: the final checklist is sent as the run's outcome). */
+  checklistMessage?(schedule: ScheduleDefinition): ChecklistMessage;
+}
+
+function checklistMessageFor(deps: TickDeps, schedule: ScheduleDefinition): ChecklistMessage {
+  if (deps.checklistMessage) return deps.checklistMessage(schedule);
+  const replies = deps.repliesFor(schedule);
+  return {
+    async update(text, done) {
+      if (!done) return;
+      await replies.send({
+        kind: 'result',
+        runId: `checklist-${schedule.name}`,
+        sandbox: false,
+        command: 'checklist',
+        result: { summary: done.summary, details: text, ok: done.ok },
+        audience: 'channel',
+      });
+    },
+  };
 }
 
 export function commandText(schedule: ScheduleDefinition): string {
@@ -73,6 +94,16 @@ export async function runTick(
     return;
   }
   const who = actor ?? scheduleActor(schedule);
+  if (schedule.steps) {
+    try {
+      const result = await runChecklist(deps.engine, schedule, who, checklistMessageFor(deps, schedule), tick);
+      await finishTick(deps.db, { schedule: schedule.name, tick, state: result.state, summary: result.summary });
+    } catch (error) {
+      log.error({ err: error }, 'checklist failed');
+      await finishTick(deps.db, { schedule: schedule.name, tick, state: 'failed', summary: (error as Error).message });
+    }
+    return;
+  }
   try {
     const outcome = await deps.engine.run(
       { text: commandText(schedule), actor: { ...who }, source: 'schedule' },

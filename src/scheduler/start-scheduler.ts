@@ -4,13 +4,13 @@
  * missed while no replica ran are reported once, and only the latest of each
  * schedule is caught up, never a burst.
  */
-import type { ScheduledTask } from 'node-cron';
 import type { Actor, ScheduleDefinition, SchedulePort, ScheduleRunInfo } from '../define.js';
 import { OpsError } from '../errors.js';
 import { appendAudit } from '../store/audit.js';
 import { claimTick, lastTicks, scheduleControls, scheduleHistory, setPaused } from '../store/schedule-runs.js';
 import { runTick, type TickDeps } from './run-tick.js';
-import { createTimer, roundToMinute, ticksBetween } from './ticks.js';
+import { type ScheduleTimes, scheduleTimes } from './schedule-times.js';
+import { roundToMinute, startMinuteTimer, ticksBetween } from './ticks.js';
 
 export interface SchedulerOptions extends TickDeps {
   schedules: readonly ScheduleDefinition[];
@@ -25,15 +25,17 @@ export interface Scheduler extends SchedulePort {
 
 export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
   const now = options.now ?? (() => new Date());
-  const timers = new Map<string, ScheduledTask>();
+  const timers = new Map<string, ScheduleTimes>();
   for (const schedule of options.schedules) {
-    const timer = createTimer(schedule.cron, schedule.timezone ?? 'UTC', schedule.name, (tick) => {
-      void runTick(options, schedule, tick).catch((error) => options.logger.error({ err: error }, 'tick failed'));
-    });
-    timers.set(schedule.name, timer);
+    timers.set(schedule.name, scheduleTimes(schedule.cron, schedule.timezone ?? 'UTC'));
   }
   await catchUp(options, timers, now());
-  for (const timer of timers.values()) timer.start();
+  const clock = startMinuteTimer((minute) => {
+    for (const schedule of options.schedules) {
+      if (!timers.get(schedule.name)?.fires(minute)) continue;
+      void runTick(options, schedule, minute).catch((error) => options.logger.error({ err: error }, 'tick failed'));
+    }
+  });
 
   const find = (name: string) => {
     const schedule = options.schedules.find((s) => s.name === name);
@@ -60,20 +62,21 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
 
   return {
     stop: () => {
-      for (const timer of timers.values()) timer.destroy();
+      clock.stop();
+      for (const timer of timers.values()) timer.dispose();
     },
     async list() {
       const [last, controls] = await Promise.all([lastTicks(options.db), scheduleControls(options.db)]);
       return options.schedules.map((s) => {
         const run = last.get(s.name);
         const control = controls.get(s.name);
-        const next = timers.get(s.name)?.getNextRun() ?? undefined;
+        const next = timers.get(s.name)?.next(now());
         return {
           name: s.name,
           ...(s.summary ? { summary: s.summary } : {}),
           cron: s.cron,
           timezone: s.timezone ?? 'UTC',
-          command: s.command,
+          command: s.steps ? `checklist: ${s.steps.map((step) => step.command).join(', ')}` : s.command,
           paused: control?.paused ?? false,
           ...(control?.paused
             ? { pausedBy: control.actor, ...(control.reason ? { pauseReason: control.reason } : {}) }
@@ -109,7 +112,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   };
 }
 
-async function catchUp(options: SchedulerOptions, timers: Map<string, ScheduledTask>, at: Date): Promise<void> {
+async function catchUp(options: SchedulerOptions, timers: Map<string, ScheduleTimes>, at: Date): Promise<void> {
   const last = await lastTicks(options.db);
   const missed: Array<{ schedule: string; ticks: Date[]; caughtUp: boolean }> = [];
   const latest: Array<[ScheduleDefinition, Date]> = [];

@@ -48,6 +48,11 @@ describe('db activity, db locks, db terminate and db vacuum', () => {
     const holder = await connect();
     const waiter = await connect();
     const sleeping = sleeper.client.query('select pg_sleep(20) /* nightly sync */').catch((e: Error) => e);
+    // The sleeper's query must start first, so that it is the longest whatever the machine's load.
+    await expect
+      .poll(async () => (await app.query('select state from pg_stat_activity where pid = $1', [sleeper.pid]))[0])
+      .toEqual({ state: 'active' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
     await holder.client.query('begin');
     await holder.client.query(`update products set name = 'held' where id = 1`);
     const waiting = waiter.client.query(`update products set name = 'waiting' where id = 1`).catch((e: Error) => e);

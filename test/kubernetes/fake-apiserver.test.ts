@@ -48,7 +48,7 @@ describe('discovery', () => {
   it('serves legacy discovery documents that name deployments/scale as an autoscaling/v1 Scale', async () => {
     expect((await api('GET', '/version')).json.gitVersion).toMatch(/^v1\.\d+\.\d+$/);
     expect((await api('GET', '/api')).json).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
-    expect((await api('GET', '/apis')).json.groups.map((g: { name: string }) => g.name)).toEqual(['apps']);
+    expect((await api('GET', '/apis')).json.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'batch']);
     const apps = (await api('GET', '/apis/apps/v1')).json;
     expect(apps.kind).toBe('APIResourceList');
     expect(apps.resources.map((r: { name: string }) => r.name)).toEqual(
@@ -90,7 +90,10 @@ describe('errors are Status objects', () => {
       code: 404,
     });
     expect((await api('GET', `/api/v1/namespaces/${NS}/pods/nope`)).json.message).toBe('pods "nope" not found');
-    expect((await api('GET', '/apis/batch/v1/namespaces/apps/jobs')).status).toBe(404);
+    expect((await api('GET', '/apis/batch/v1/namespaces/apps/cronjobs')).status).toBe(404);
+    expect((await api('GET', `/apis/batch/v1/namespaces/${NS}/jobs/nope`)).json.message).toBe(
+      'jobs.batch "nope" not found',
+    );
   });
 
   it('injected faults answer with realistic RBAC and server errors, then go away', async () => {

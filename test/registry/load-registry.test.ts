@@ -81,6 +81,45 @@ describe('the registry', () => {
     );
   });
 
+  it('loads the shipped schedules: the seeds’ routines, checklists naming existing commands', async () => {
+    const registry = await loadRegistry(CONTENT_ROOT);
+    const byName = new Map(registry.schedules.map((s) => [s.name, s]));
+    expect([...byName.keys()].sort()).toEqual(
+      expect.arrayContaining([
+        'certificate-check',
+        'daily-backup',
+        'health-monitor',
+        'monthly-maintenance',
+        'weekly-maintenance',
+      ]),
+    );
+    expect(byName.get('monthly-maintenance')?.cron).toBe('0 4 1-7 * 6');
+    expect(byName.get('weekly-maintenance')?.steps?.map((step) => step.command)).toEqual([
+      'backup',
+      'health',
+      'cleanup',
+      'certificates',
+      'health',
+    ]);
+    for (const schedule of registry.schedules) {
+      for (const step of schedule.steps ?? []) expect(registry.get(step.command)).toBeDefined();
+    }
+  });
+
+  it('refuses a checklist step that names an unknown command or whose arguments do not parse', async () => {
+    const dir = await content({
+      'commands/status.ts': command('status'),
+      'schedules/weekly.ts': `export default d.defineChecklist({ name: 'weekly', cron: '0 2 * * 5', steps: [
+        { title: 'a', command: 'status', args: { env: 'prod' }, expect: 'ok' },
+        { title: 'b', command: 'statsu', args: {}, expect: 'ok' },
+        { title: 'c', command: 'status', args: { colour: 'red' }, expect: 'ok' },
+      ] });`,
+    });
+    await expect(loadRegistry(dir)).rejects.toThrow(
+      /schedule "weekly" step 2 names unknown command "statsu"[\s\S]*weekly\.ts: step 3 arguments do not fit "status": Unknown option --colour/,
+    );
+  });
+
   it('refuses a policy that names an unknown command', async () => {
     const dir = await content({
       'commands/status.ts': command('status'),

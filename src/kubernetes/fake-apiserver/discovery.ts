@@ -89,6 +89,25 @@ export const RESOURCES: ResourceInfo[] = [
     verbs: ['get', 'patch', 'update'],
   },
   {
+    group: '',
+    version: 'v1',
+    name: 'secrets',
+    kind: 'Secret',
+    singularName: 'secret',
+    namespaced: true,
+    verbs: [...READ, 'delete'],
+  },
+  {
+    group: 'batch',
+    version: 'v1',
+    name: 'jobs',
+    kind: 'Job',
+    singularName: 'job',
+    namespaced: true,
+    verbs: [...READ, 'delete'],
+    categories: ['all'],
+  },
+  {
     group: 'apps',
     version: 'v1',
     name: 'replicasets',
@@ -128,25 +147,18 @@ export const apiVersions = (host: string) => ({
 export const apiGroupList = () => ({
   kind: 'APIGroupList',
   apiVersion: 'v1',
-  groups: [
-    {
-      name: 'apps',
-      versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
-      preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
-    },
-  ],
+  groups: SERVED_GROUPS.map(groupEntry),
+});
+
+const SERVED_GROUPS = ['apps', 'batch'];
+const groupEntry = (name: string) => ({
+  name,
+  versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
+  preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
 });
 
 export const apiGroup = (group: string) =>
-  group === 'apps'
-    ? {
-        kind: 'APIGroup',
-        apiVersion: 'v1',
-        name: 'apps',
-        versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
-        preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
-      }
-    : undefined;
+  SERVED_GROUPS.includes(group) ? { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group) } : undefined;
 
 /** APIResourceList for "v1" or "apps/v1"; undefined for a group version the fake does not serve. */
 export function apiResourceList(groupVersion: string) {

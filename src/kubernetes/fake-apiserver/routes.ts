@@ -18,6 +18,7 @@ import {
 } from './discovery.js';
 import type { FakeCluster } from './fake-cluster.js';
 import { type ApiRequest, type ApiResponse, parseRequestInfo, type RequestInfo } from './http-util.js';
+import { deleteJob } from './job-routes.js';
 import { deletePod, podLog } from './pod-routes.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { notFound, statusError } from './status-error.js';
@@ -49,6 +50,8 @@ function discovery(req: ApiRequest, host: string): ApiResponse | undefined {
     '/apis/apps': () => apiGroup('apps'),
     '/api/v1': () => apiResourceList('v1'),
     '/apis/apps/v1': () => apiResourceList('apps/v1'),
+    '/apis/batch': () => apiGroup('batch'),
+    '/apis/batch/v1': () => apiResourceList('batch/v1'),
   };
   const document = documents[path];
   if (!document) return undefined;
@@ -141,6 +144,7 @@ function write(cluster: FakeCluster, req: ApiRequest, info: RequestInfo): ApiRes
     if (sub === 'log' && method === 'GET') return podLog(cluster, req, info);
     if (!sub && info.name && method === 'DELETE') return deletePod(cluster, info);
   }
+  if (info.resource === 'jobs' && info.name && !sub && method === 'DELETE') return deleteJob(cluster, req, info);
   if (info.resource === 'deployments' && info.namespace) {
     if (!info.name && method === 'POST') return createDeployment(cluster, req, info);
     if (info.name && !sub) {
