@@ -72,7 +72,9 @@ describe('eligible approvers', () => {
     expect(await eligibleApprover(catalog, everyone, A1, 'payments')).toBe(true);
     expect(await eligibleApprover(catalog, everyone, A2, 'payments')).toBe(false);
     expect(await eligibleApprover(catalog, everyone, { userId: 'U0PAT', teamId: TEAM }, 'payments')).toBe(false);
-    expect(await eligibleApprover(catalog, everyone, A1, 'no-such-service')).toBe(false);
+    // A change whose target is not a catalog service (a feature flag, a database) is narrowed by no service list.
+    expect(await eligibleApprover(catalog, everyone, A1, 'no-such-service')).toBe(true);
+    expect(await eligibleApprover(catalog, everyone, { userId: 'U0PAT', teamId: TEAM }, 'no-such-service')).toBe(false);
   });
 
   it('case 15: eligibility follows current membership', async () => {

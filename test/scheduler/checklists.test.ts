@@ -80,13 +80,13 @@ describe('checklist schedules', () => {
       /^✅ 1\. Backup of prod \(`backup`; expected: a new backup of the prod database\) — Backup of prod done: backup_\d{8}_\d{6}/,
     );
     expect(lines[2]).toMatch(/^✅ 2\. Verify the backup \(`backup-verify`; expected: .*\) — prod: verified backup_/);
-    // Deleting backups in production is a change: refused until a policy preapproves schedules; a skip, not a failure.
+    // Deleting backups in production is a change; the production policy preapproves schedules (reviewed as code).
     expect(lines[3]).toMatch(
-      /^⏭️ 3\. Retention: 30 days \(`backup-prune`; expected: .*\) — Nothing was changed: backup-prune in prod needs a second person's approval\./,
+      /^✅ 3\. Retention: 30 days \(`backup-prune`; expected: .*\) — pruned 0 backups of prod older than 30 days/,
     );
-    expect(lines[4]).toBe('*Summary:* ✅ daily-backup: 2 of 3 passed, 1 skipped');
+    expect(lines[4]).toBe('*Summary:* ✅ daily-backup: 3 of 3 passed');
     const [run] = await scheduleHistory(t.testDb.db, 'daily-backup', 1);
-    expect(run).toMatchObject({ tick, state: 'succeeded', summary: '✅ daily-backup: 2 of 3 passed, 1 skipped' });
+    expect(run).toMatchObject({ tick, state: 'succeeded', summary: '✅ daily-backup: 3 of 3 passed' });
   });
 
   it('stops after a failing step marked "stop"; the rest are shown as not run, and the tick failed', async () => {
