@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Catalog, ResolvedTarget } from './catalog.js';
 import { OpsError } from './errors.js';
+import type { IncidentPort } from './incidents/port.js';
 import type { Cluster } from './kubernetes/cluster.js';
 
 export { formatAge, formatTable } from './format.js';
@@ -100,7 +101,24 @@ export interface RunContext {
   schedules?: SchedulePort;
   /** Change freezes, declared in the catalog or from Slack (absent without a store). */
   freezes?: FreezePort;
+  /** The conversation the request was typed in (Slack channel id), when there is one. */
+  channelId?: string;
+  /** Incidents: declare, update, timeline, postmortem (absent when opsbot runs without them). */
+  incidents?: IncidentPort;
+  /** Reports over the audit trail, runs and incidents. */
+  reports?: ReportPort;
 }
+
+/** A report as a command returns it, plus an optional picture (PNG) posted beside it. */
+export interface ReportPort {
+  weekly(range: { since: Date; until: Date }): Promise<CommandResult & { chart?: { filename: string; png: Buffer } }>;
+}
+
+/**
+ * An alert a command helps with: its Alertmanager `alertname`, and flags added to
+ * `<command> <service> <env>` on the alert's button (e.g. "--previous" for logs).
+ */
+export type AlertAnswer = string | { alert: string; flags?: string; label?: string; style?: 'primary' | 'danger' };
 
 export interface FreezeInfo {
   env: string;
@@ -165,6 +183,11 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   requiredRole: RoleRequirement;
   /** Environments this command may run in (default: all in the catalog). */
   allowedEnvironments?: readonly string[];
+  /**
+   * Alerts this command answers: their notifications get a button running it on the alert's service and
+   * environment. Only for commands whose first two arguments are service and env.
+   */
+  answersAlerts?: readonly AlertAnswer[];
   /** Required when `mutates`: reads the target and says exactly what will change. */
   plan?(ctx: RunContext, args: z.infer<S>): Promise<Plan>;
   run(ctx: RunContext, args: z.infer<S>): Promise<CommandResult>;
@@ -183,6 +206,20 @@ export function refuse(message: string, hint?: string): never {
 export const arg = {
   service: () => z.string().min(1).meta({ catalog: 'service', description: 'a service from the catalog' }),
   env: () => z.string().min(1).meta({ catalog: 'environment', description: 'an environment from the catalog' }),
+  /** Free text that may be typed without quotes: the remaining words, joined by spaces. */
+  text: (description = 'text') =>
+    z
+      .array(z.string())
+      .min(1, `give the ${description}`)
+      .transform((words) => words.join(' ').trim())
+      .meta({ description }),
+  /** A Slack user as Slack escapes a mention (<@U0123|name>), or a bare id → the id. */
+  user: () =>
+    z
+      .string()
+      .transform((v) => v.match(/^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/)?.[1] ?? v)
+      .pipe(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user: type @ and pick the person (or their id, U0123ABCD)'))
+      .meta({ description: 'a person: @name' }),
   /** "30s", "10m", "2h" → milliseconds. */
   duration: () =>
     z

@@ -12,10 +12,12 @@ import { type Catalog, loadCatalog } from './catalog.js';
 import { type Config, secretValues } from './config.js';
 import { CONSOLE_TEAM } from './console/console.js';
 import { createConsoleDirectory } from './console/console-directory.js';
+import { createConsoleIncidentChat } from './console/console-incident-chat.js';
 import { renderOutcomeText } from './console/render-text.js';
 import { listen } from './http/listen.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
+import { createIncidentService } from './incidents/incident-service.js';
 import { type OpenCluster, openCluster } from './kubernetes/open-cluster.js';
 import { consoleLogPath, createLogger } from './logger.js';
 import { createRedactor } from './redact/redact.js';
@@ -25,9 +27,11 @@ import { REPLICA_ID } from './runs/target-lock.js';
 import { describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
 import { startScheduler } from './scheduler/start-scheduler.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
+import { registerIncidentListeners } from './slack/register-incident-listeners.js';
 import { registerOpsListeners } from './slack/register-ops-listeners.js';
 import { renderOutcome } from './slack/render-outcome.js';
 import { createSlackDirectory } from './slack/slack-directory.js';
+import { createSlackIncidentChat } from './slack/slack-incident-chat.js';
 import { appendAudit } from './store/audit.js';
 import { type Db, openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -119,6 +123,16 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       engine = createEngine({ ...engineDeps, directory: createSlackDirectory(slack.client, workspaceTeamId) });
       registerOpsListeners(slack.app, { engine, logger, observeAck: metrics.observeAck });
     }
+    const incidents = createIncidentService({
+      db,
+      catalog,
+      logger,
+      chat: slack
+        ? createSlackIncidentChat(slack.client, logger)
+        : createConsoleIncidentChat(options.output ?? process.stdout),
+    });
+    engine.deps.incidents = incidents;
+    if (slack) registerIncidentListeners(slack.app, { incidents, logger });
 
     const scheduler = await startScheduler({
       engine,

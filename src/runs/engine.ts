@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog.js';
 import { resolveTarget } from '../catalog.js';
-import type { CommandDefinition, CommandInfo, Plan, Role, RunContext, SchedulePort } from '../define.js';
+import type { CommandDefinition, CommandInfo, Plan, ReportPort, Role, RunContext, SchedulePort } from '../define.js';
 import { OpsError } from '../errors.js';
+import type { IncidentPort } from '../incidents/port.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import type { Registry } from '../registry/registry.js';
@@ -55,6 +56,9 @@ export interface EngineDeps {
   redact?: Redactor;
   /** The scheduler, for the schedule commands; set once it has started. */
   schedules?: SchedulePort;
+  /** Incidents and reports, for the incident and report commands. */
+  incidents?: IncidentPort;
+  reports?: ReportPort;
 }
 
 export interface Engine {
@@ -130,7 +134,13 @@ export function createEngine(deps: EngineDeps): Engine {
     }
     const execute = async () => {
       if (command.mutates) {
-        await auditStart(deps.db, { ...request, text: redact(request.text) }, parsed, runId);
+        await auditStart(
+          deps.db,
+          { ...request, text: redact(request.text) },
+          parsed,
+          runId,
+          redactPlan(planned as Plan, redact),
+        );
         await replies.started?.({ ...base, plan: redactPlan(planned as Plan, redact) });
       }
       return command.run(ctx, args);
@@ -173,6 +183,9 @@ export function createEngine(deps: EngineDeps): Engine {
       k8s: deps.cluster,
       target: (service, env) => resolveTarget(deps.catalog, service, env),
       ...(deps.schedules ? { schedules: deps.schedules } : {}),
+      ...(deps.incidents ? { incidents: deps.incidents } : {}),
+      ...(deps.reports ? { reports: deps.reports } : {}),
+      ...(request.channelId ? { channelId: request.channelId } : {}),
       freezes,
       commands: {
         list: () => deps.registry.commands.map(commandInfo),
