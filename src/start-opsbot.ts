@@ -8,12 +8,14 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { createAlertNotifier } from './alerts/alert-notifier.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { type Config, secretValues } from './config.js';
 import { CONSOLE_TEAM } from './console/console.js';
 import { createConsoleDirectory } from './console/console-directory.js';
 import { createConsoleIncidentChat } from './console/console-incident-chat.js';
 import { renderOutcomeText } from './console/render-text.js';
+import { alertmanagerWebhook } from './http/alertmanager-webhook.js';
 import { listen } from './http/listen.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
@@ -123,14 +125,11 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       engine = createEngine({ ...engineDeps, directory: createSlackDirectory(slack.client, workspaceTeamId) });
       registerOpsListeners(slack.app, { engine, logger, observeAck: metrics.observeAck });
     }
-    const incidents = createIncidentService({
-      db,
-      catalog,
-      logger,
-      chat: slack
-        ? createSlackIncidentChat(slack.client, logger)
-        : createConsoleIncidentChat(options.output ?? process.stdout),
-    });
+    const chat = slack
+      ? createSlackIncidentChat(slack.client, logger)
+      : createConsoleIncidentChat(options.output ?? process.stdout);
+    const incidents = createIncidentService({ db, catalog, logger, chat });
+    const alerts = createAlertNotifier({ db, catalog, chat, logger, commands: () => registry.commands });
     engine.deps.incidents = incidents;
     if (slack) registerIncidentListeners(slack.app, { incidents, logger });
 
@@ -171,6 +170,13 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
               return { ok: store === 'ok' && slackConnected, checks: { store, slack: slackState } };
             },
             metrics: () => metrics.render(),
+            routes: {
+              'POST /webhooks/alertmanager': alertmanagerWebhook({
+                token: config.alertmanagerToken,
+                notify: alerts.notify,
+                logger,
+              }),
+            },
             ...(slack?.httpReceiver && config.frontEnd === 'http'
               ? {
                   slack: {

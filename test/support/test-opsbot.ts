@@ -40,6 +40,8 @@ export async function startTestOpsbot(
     usergroups?: Record<string, string[]>;
     /** Share another instance's database, as a second replica would (that instance closes it). */
     shareDbWith?: TestOpsbot;
+    /** More environment variables, e.g. ALERTMANAGER_TOKEN. */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestOpsbot> {
   const mode = options.mode ?? 'http';
@@ -60,6 +62,7 @@ export async function startTestOpsbot(
     OPSBOT_SANDBOX: 'true',
     OPSBOT_CATALOG: 'catalog.yaml',
     ...(mode === 'socket' ? { SLACK_APP_TOKEN: 'xapp-1-A01OPSBOT1-1-test' } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+    ...options.env,
   };
   const config = { ...loadConfig(env), port: 0 };
   const opsbot = await startOpsbot(config, { db: testDb.db, slackRetries: 0, logger: logs.logger });
