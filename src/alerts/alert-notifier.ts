@@ -51,7 +51,10 @@ export function createAlertNotifier(deps: AlertNotifierDeps) {
   const refreshing = new Map<number, { again: boolean }>();
   async function refreshStorm(stormId: number) {
     const running = refreshing.get(stormId);
-    if (running) return void (running.again = true);
+    if (running) {
+      running.again = true;
+      return;
+    }
     const state = { again: true };
     refreshing.set(stormId, state);
     try {

@@ -8,13 +8,11 @@ import type { Catalog } from '../catalog.js';
 import { OpsError } from '../errors.js';
 import { appendAudit } from '../store/audit.js';
 import type { Db, Queryable } from '../store/db.js';
-import { describeEvents } from './describe-event.js';
 import type { IncidentChat } from './incident-chat.js';
+import { addMessage, timelineLines, writePostmortem } from './incident-records.js';
 import * as store from './incident-store.js';
 import { announcement, channelName, mention, summaryMessage, topic, updateMessage } from './incident-text.js';
 import type { IncidentActor, IncidentInfo, IncidentPort } from './port.js';
-import { renderPostmortem } from './postmortem.js';
-import { listTimeline } from './timeline-store.js';
 
 export interface IncidentService extends IncidentPort {
   /** A Slack message added with 📌 or the shortcut; false when it was already on the timeline. */
@@ -32,8 +30,6 @@ export interface IncidentServiceDeps {
   chat: IncidentChat;
   logger: Logger;
 }
-
-const slackTime = (ts: string) => new Date(Math.round(Number(ts) * 1000));
 
 export function createIncidentService(deps: IncidentServiceDeps): IncidentService {
   const { db, catalog, chat, logger } = deps;
@@ -129,7 +125,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
           'slack_unavailable',
           `${incident.id} is declared, but its channel could not be created: ${(error as Error).message}.`,
           {
-            hint: 'Create a channel by hand and keep updating with /ops incident status --incident ' + incident.id,
+            hint: `Create a channel by hand and keep updating with /ops incident status --incident ${incident.id}`,
           },
         );
       }
@@ -227,72 +223,12 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       return next;
     },
 
-    async addMessage(incident, message, actor) {
-      return db.transaction(async (tx) => {
-        const { rowCount } = await tx.query(
-          `insert into incident_messages (incident_id, message_ts, added_by) values ($1, $2, $3) on conflict do nothing`,
-          [incident.id, message.ts, actor.userId],
-        );
-        if (rowCount === 0) return false;
-        await appendAudit(tx, {
-          actor: actor.userId,
-          teamId: actor.teamId,
-          kind: 'incident.message',
-          payload: {
-            incident: incident.id,
-            author: message.author,
-            occurredAt: slackTime(message.ts).toISOString(),
-            text: message.text,
-            addedBy: actor.userId,
-            ts: message.ts,
-          },
-        });
-        return true;
-      });
-    },
-
-    async timeline(incident) {
-      const events = describeEvents(await listTimeline(db, incident.id));
-      return events.map(
-        (e) =>
-          `${e.at.toISOString().slice(11, 19)} ${mention(e.actor)} ${e.what.replace(/@([UW][A-Z0-9]{2,})/g, '<@$1>')}`,
-      );
-    },
-
+    addMessage: (incident, message, actor) => addMessage(db, incident, message, actor),
+    timeline: (incident) => timelineLines(db, incident),
     async postmortem(incident, actor, timeZone) {
-      const [events, tasks] = await Promise.all([listTimeline(db, incident.id), store.listTasks(db, incident.id)]);
-      const people = new Map<string, string>();
-      const mentioned = events.flatMap((e) =>
-        [e.actor, ...JSON.stringify(e.payload).matchAll(/\b[UW][A-Z0-9]{5,}\b/g)].map(String),
-      );
-      const owners = tasks.flatMap((t) => (t.owner ? [t.owner] : []));
-      for (const id of new Set([
-        incident.commander,
-        incident.declaredBy,
-        ...Object.values(incident.roles),
-        ...owners,
-        ...mentioned,
-      ]))
-        if (/^[UW][A-Z0-9]+$/.test(id)) people.set(id, (await chat.person(id).catch(() => ({ name: id }))).name);
-      const zone =
-        timeZone ?? (await chat.person(actor.userId).catch(() => ({ name: '', timeZone: 'UTC' }))).timeZone ?? 'UTC';
-      const markdown = renderPostmortem({
-        incident,
-        events,
-        tasks,
-        timeZone: zone,
-        name: (id) => people.get(id) ?? id,
-      });
-      const filename = `postmortem-${incident.id.toLowerCase()}.md`;
-      await audited(actor, 'incident.postmortem', incident.id, { filename }, async () => undefined);
-      if (incident.channelId)
-        await chat.upload(incident.channelId, {
-          filename,
-          content: markdown,
-          title: `${incident.id} postmortem`,
-          comment: `${incident.id} postmortem, built from the timeline (${mention(actor.userId)})`,
-        });
-      return { filename, markdown };
+      const written = await writePostmortem(db, chat, incident, actor, timeZone);
+      await audited(actor, 'incident.postmortem', incident.id, { filename: written.filename }, async () => undefined);
+      return written;
     },
   };
   return service;
