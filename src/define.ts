@@ -109,9 +109,9 @@ export interface RunContext {
   reports?: ReportPort;
 }
 
-/** A report as a command returns it, plus an optional picture (PNG) posted beside it. */
+/** Reports over the audit trail, incidents, approvals and schedule runs. */
 export interface ReportPort {
-  weekly(range: { since: Date; until: Date }): Promise<CommandResult & { chart?: { filename: string; png: Buffer } }>;
+  weekly(range: { since: Date; until: Date }): Promise<CommandResult>;
 }
 
 /**

@@ -24,6 +24,7 @@ import { type OpenCluster, openCluster } from './kubernetes/open-cluster.js';
 import { consoleLogPath, createLogger } from './logger.js';
 import { createRedactor } from './redact/redact.js';
 import { loadRegistry } from './registry/load-registry.js';
+import { createReportPort } from './reports/report-port.js';
 import { createEngine, type Engine } from './runs/engine.js';
 import { REPLICA_ID } from './runs/target-lock.js';
 import { describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
@@ -131,6 +132,7 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     const incidents = createIncidentService({ db, catalog, logger, chat });
     const alerts = createAlertNotifier({ db, catalog, chat, logger, commands: () => registry.commands });
     engine.deps.incidents = incidents;
+    engine.deps.reports = createReportPort(db, catalog);
     if (slack) registerIncidentListeners(slack.app, { incidents, logger });
 
     const scheduler = await startScheduler({
