@@ -20,6 +20,7 @@ import { listen } from './http/listen.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { createIncidentService } from './incidents/incident-service.js';
+import { DEFAULT_REMINDERS, startReminders } from './incidents/reminders.js';
 import { type OpenCluster, openCluster } from './kubernetes/open-cluster.js';
 import { consoleLogPath, createLogger } from './logger.js';
 import { createRedactor } from './redact/redact.js';
@@ -133,6 +134,13 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
     const alerts = createAlertNotifier({ db, catalog, chat, logger, commands: () => registry.commands });
     engine.deps.incidents = incidents;
     engine.deps.reports = createReportPort(db, catalog);
+    const stopReminders = startReminders({
+      db,
+      chat,
+      logger,
+      intervals: { ...DEFAULT_REMINDERS, ...catalog.incidents?.reminders },
+    });
+    closers.unshift(async () => stopReminders());
     if (slack) registerIncidentListeners(slack.app, { incidents, logger });
 
     const scheduler = await startScheduler({
