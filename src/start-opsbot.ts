@@ -31,6 +31,7 @@ import { REPLICA_ID } from './runs/target-lock.js';
 import { describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
 import { startScheduler } from './scheduler/start-scheduler.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
+import { declareModal, registerDeclareModal } from './slack/incident-declare-modal.js';
 import { registerIncidentListeners } from './slack/register-incident-listeners.js';
 import { registerOpsListeners } from './slack/register-ops-listeners.js';
 import { renderOutcome } from './slack/render-outcome.js';
@@ -125,7 +126,13 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       // Users of other teams (Slack Connect) are external: roles are for members of this workspace only.
       const { team_id: workspaceTeamId } = await slack.client.auth.test();
       engine = createEngine({ ...engineDeps, directory: createSlackDirectory(slack.client, workspaceTeamId) });
-      registerOpsListeners(slack.app, { engine, logger, observeAck: metrics.observeAck });
+      registerOpsListeners(slack.app, {
+        engine,
+        logger,
+        observeAck: metrics.observeAck,
+        modals: { 'incident declare': (open) => declareModal(catalog, open) },
+      });
+      registerDeclareModal(slack.app, { engine, logger });
     }
     const chat = slack
       ? createSlackIncidentChat(slack.client, logger)

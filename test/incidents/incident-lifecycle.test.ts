@@ -4,9 +4,11 @@
  * The postmortem must hold every step, in order, with the times the database recorded and the right people.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIncident } from '../../src/incidents/incident-store.js';
 import { formatIn } from '../../src/incidents/postmortem.js';
 import { listTimeline } from '../../src/incidents/timeline-store.js';
-import { startTestOpsbot, type TestOpsbot } from '../support/test-opsbot.js';
+import { viewSubmissionPayload } from '../support/slack-requests.js';
+import { startTestOpsbot, TEAM, type TestOpsbot } from '../support/test-opsbot.js';
 import { auditRow, PEOPLE, slash } from './incident-support.js';
 
 let t: TestOpsbot;
@@ -113,5 +115,56 @@ describe('an incident from declaration to postmortem', () => {
     expect(markdown).toContain('## Follow-up tasks\n\n- [ ] #1 alert on checkout 5xx (owner: Carol Support)');
     expect(markdown).toContain('| America/Sao_Paulo | UTC | who | what |');
     expect(t.slack.violations).toEqual([]);
+  });
+
+  it('opens the declare modal for a bare /ops incident declare, and declares from it', async () => {
+    const sent = await t.command('incident declare', 'U0ALICE');
+    expect(sent.status).toBe(200);
+    const open = await t.slack.waitFor('views.open', (c) => c.args.trigger_id === sent.triggerId);
+    const view = (open.response as { view: Record<string, unknown> }).view;
+    const blank = viewSubmissionPayload({
+      userId: 'U0ALICE',
+      teamId: TEAM,
+      triggerId: t.slack.triggerId(),
+      view,
+      values: { title: '  ' },
+    });
+    expect((await t.interact(blank)).json).toEqual({
+      response_action: 'errors',
+      errors: { title: 'Say in a few words what is wrong.' },
+    });
+
+    const before = t.slack.callsTo('conversations.create').length;
+    const submit = viewSubmissionPayload({
+      userId: 'U0ALICE',
+      teamId: TEAM,
+      triggerId: t.slack.triggerId(),
+      view,
+      values: {
+        title: 'Search is slow',
+        severity: 'SEV3',
+        services: ['frontend', 'api-gateway'],
+        env: 'prod',
+        commander: 'U0BOB',
+      },
+    });
+    expect((await t.interact(submit)).status).toBe(200);
+    const create = await t.slack.waitFor('conversations.create', (c) =>
+      String(c.args.name).endsWith('-search-is-slow'),
+    );
+    expect(t.slack.callsTo('conversations.create')).toHaveLength(before + 1);
+    const channel = (create.response.channel as { id: string }).id;
+    const idOf = async () =>
+      (await t.testDb.db.query<{ id: string }>(`select id from incidents where channel_id = $1`, [channel])).rows[0]
+        ?.id;
+    await expect.poll(idOf).toBeDefined();
+    expect(await getIncident(t.testDb.db, (await idOf()) as string)).toMatchObject({
+      title: 'Search is slow',
+      severity: 'SEV3',
+      services: ['frontend', 'api-gateway'],
+      environment: 'prod',
+      commander: 'U0BOB',
+      declaredBy: 'U0ALICE',
+    });
   });
 });
