@@ -45,10 +45,26 @@ export async function addMessage(
   });
 }
 
-export async function timelineLines(db: Db, incident: IncidentInfo): Promise<string[]> {
+/** Names for the Slack user ids in `ids` (schedules and opsbot keep theirs). */
+async function namesOf(chat: IncidentChat, ids: Iterable<string>): Promise<(id: string) => string> {
+  const people = new Map<string, string>();
+  for (const id of new Set(ids))
+    if (/^[UW][A-Z0-9]+$/.test(id)) people.set(id, (await chat.person(id).catch(() => ({ name: id }))).name);
+  return (id) => people.get(id) ?? (id.startsWith('schedule:') ? `schedule ${id.slice(9)}` : id);
+}
+
+const idsIn = (text: string) => text.match(/\b[UW][A-Z0-9]{5,}\b/g) ?? [];
+
+/** The timeline as preformatted lines (shown in a code block, where mentions do not render: names instead). */
+export async function timelineLines(db: Db, chat: IncidentChat, incident: IncidentInfo): Promise<string[]> {
   const events = describeEvents(await listTimeline(db, incident.id));
+  const name = await namesOf(
+    chat,
+    events.flatMap((e) => [e.actor, ...idsIn(e.what)]),
+  );
   return events.map(
-    (e) => `${e.at.toISOString().slice(11, 19)} ${mention(e.actor)} ${e.what.replace(/@([UW][A-Z0-9]{2,})/g, '<@$1>')}`,
+    (e) =>
+      `${e.at.toISOString().slice(11, 19)} ${name(e.actor)}: ${e.what.replace(/@([UW][A-Z0-9]{2,})/g, (_, id: string) => name(id))}`,
   );
 }
 
@@ -66,14 +82,12 @@ export async function writePostmortem(
     incident.declaredBy,
     ...Object.values(incident.roles),
     ...tasks.flatMap((t) => (t.owner ? [t.owner] : [])),
-    ...events.flatMap((e) => [e.actor, ...(JSON.stringify(e.payload).match(/\b[UW][A-Z0-9]{5,}\b/g) ?? [])]),
+    ...events.flatMap((e) => [e.actor, ...idsIn(JSON.stringify(e.payload))]),
   ]);
-  const people = new Map<string, string>();
-  for (const id of ids)
-    if (/^[UW][A-Z0-9]+$/.test(id)) people.set(id, (await chat.person(id).catch(() => ({ name: id }))).name);
+  const name = await namesOf(chat, ids);
   const zone =
     timeZone ?? (await chat.person(actor.userId).catch(() => ({ name: '', timeZone: 'UTC' }))).timeZone ?? 'UTC';
-  const markdown = renderPostmortem({ incident, events, tasks, timeZone: zone, name: (id) => people.get(id) ?? id });
+  const markdown = renderPostmortem({ incident, events, tasks, timeZone: zone, name });
   const filename = `postmortem-${incident.id.toLowerCase()}.md`;
   if (incident.channelId)
     await chat.upload(incident.channelId, {

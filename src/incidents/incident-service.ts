@@ -224,7 +224,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     },
 
     addMessage: (incident, message, actor) => addMessage(db, incident, message, actor),
-    timeline: (incident) => timelineLines(db, incident),
+    timeline: (incident) => timelineLines(db, chat, incident),
     async postmortem(incident, actor, timeZone) {
       const written = await writePostmortem(db, chat, incident, actor, timeZone);
       await audited(actor, 'incident.postmortem', incident.id, { filename: written.filename }, async () => undefined);

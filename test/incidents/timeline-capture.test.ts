@@ -133,5 +133,9 @@ describe('timeline capture', () => {
     expect(await listTimeline(t.testDb.db, id)).toHaveLength(before);
     const timeline = await slash(t, 'incident timeline', 'U0CAROL', channel);
     expect(timeline).toBe(`${id} timeline: ${before} events (UTC)`);
+    const blocks = JSON.stringify((t.slack.responses.at(-1)?.body as { blocks?: unknown } | undefined)?.blocks);
+    expect(blocks).toMatch(/\d\d:\d\d:\d\d Alice Ops: declared SEV1: queue backlog/);
+    expect(blocks).toMatch(/\d\d:\d\d:\d\d Carol Support: message \(added by Bob Dev\): customers in EU see 502s/);
+    expect(blocks).toMatch(/\d\d:\d\d:\d\d Bob Dev: \/ops restart worker dev succeeded in \d+s/);
   });
 });
