@@ -45,6 +45,8 @@ export interface CommandResult {
   ok?: boolean;
   /** Obvious next steps, shown as buttons; a click runs `/ops <command>` as the person who clicked. */
   actions?: NextAction[];
+  /** Pictures (e.g. a PNG chart) uploaded beside the result when a schedule posts it to its channel. */
+  images?: Array<{ filename: string; title: string; png: Buffer }>;
 }
 
 export interface NextAction {

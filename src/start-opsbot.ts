@@ -157,8 +157,14 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       replica: REPLICA_ID,
       schedules: registry.schedules,
       repliesFor: scheduleReplies(catalog, async (channel, outcome, schedule) => {
-        if (slack) await slack.client.chat.postMessage({ channel, ...renderOutcome(outcome) });
-        else (options.output ?? process.stdout).write(`[schedule ${schedule.name}] ${renderOutcomeText(outcome)}\n`);
+        if (slack) {
+          await slack.client.chat.postMessage({ channel, ...renderOutcome(outcome) });
+          const images = outcome.kind === 'result' ? (outcome.result.images ?? []) : [];
+          for (const image of images)
+            await slack.client.files
+              .uploadV2({ channel_id: channel, file: image.png, filename: image.filename, title: image.title })
+              .catch((error) => logger.warn({ err: error, schedule: schedule.name }, 'could not upload an image'));
+        } else (options.output ?? process.stdout).write(`[schedule ${schedule.name}] ${renderOutcomeText(outcome)}\n`);
       }),
       reportMissed: async (missed) => {
         const text = describeMissed(missed);

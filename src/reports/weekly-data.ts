@@ -38,6 +38,8 @@ export interface WeeklyData {
   paused: Array<{ schedule: string; actor: string; reason: string | null; at: Date }>;
   freezes: Array<{ environment: string; from: Date; to: Date; reason: string; actor: string }>;
   failingServices: Array<{ service: string; failures: number }>;
+  /** Each UTC day the range touches (at most 31): commands run, of which failed, incidents opened. */
+  perDay: Array<{ day: string; commands: number; failed: number; incidents: number }>;
 }
 
 export async function loadWeeklyData(q: Queryable, since: Date, until: Date): Promise<WeeklyData> {
@@ -120,9 +122,21 @@ export async function loadWeeklyData(q: Queryable, since: Date, until: Date): Pr
      group by target order by failures desc, target limit 5`,
     range,
   );
+  const perDay = await q.query<WeeklyData['perDay'][number]>(
+    `select to_char(d at time zone 'UTC', 'Dy DD') as day,
+       (select count(*) from audit_events where at >= greatest(d, $1) and at < least(d + interval '1 day', $2)
+          and kind in ('command.succeeded', 'command.failed'))::int as commands,
+       (select count(*) from audit_events where at >= greatest(d, $1) and at < least(d + interval '1 day', $2)
+          and kind = 'command.failed')::int as failed,
+       (select count(*) from incidents where declared_at >= greatest(d, $1) and declared_at < least(d + interval '1 day', $2))::int as incidents
+     from generate_series(date_trunc('day', $1::timestamptz, 'UTC'), $2::timestamptz - interval '1 microsecond', interval '1 day') as d
+     order by d desc limit 31`,
+    range,
+  );
   return {
     since,
     until,
+    perDay: perDay.rows.reverse(),
     incidents: incidents.rows,
     commands: commands.rows,
     approvals: {

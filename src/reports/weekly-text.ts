@@ -1,6 +1,7 @@
 /** The weekly report as a command result: one summary line, then the sections as plain text. */
 import type { CommandResult } from '../define.js';
 import { formatDuration } from '../incidents/describe-event.js';
+import { weeklyChart } from './weekly-chart.js';
 import type { WeeklyData } from './weekly-data.js';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -86,6 +87,12 @@ export function renderWeekly(data: WeeklyData, catalogFreezes: CatalogFreeze[] =
         .join('; ') || 'none'
     }`,
     '',
+    'PER DAY (commands run, of which failed, incidents opened)',
+    ...data.perDay.map(
+      (d) =>
+        `  ${d.day}  ${String(d.commands).padStart(4)} ${String(d.failed).padStart(4)} ${String(d.incidents).padStart(4)}`,
+    ),
+    '',
     'MOST FAILING SERVICES',
     ...(data.failingServices.length
       ? data.failingServices.map((s) => `  ${s.service.padEnd(20)} ${s.failures} failed`)
@@ -96,5 +103,10 @@ export function renderWeekly(data: WeeklyData, catalogFreezes: CatalogFreeze[] =
     `${runs} commands run (${total('failed')} failed, ${total('refused')} refused); ` +
     `${data.approvals.given} approvals; ${scheduleRuns} schedule runs (${scheduleFailures} failed)` +
     (openReviews ? `; ${openReviews} break-glass review${openReviews > 1 ? 's' : ''} pending` : '');
-  return { summary, details: lines.join('\n'), ok: true };
+  const chart = {
+    filename: `weekly-${day(since)}.png`,
+    title: 'Per day: commands run (blue, failed in orange) and incidents opened (red)',
+    png: weeklyChart(data.perDay),
+  };
+  return { summary, details: lines.join('\n'), ok: true, images: [chart] };
 }

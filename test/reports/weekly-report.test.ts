@@ -4,7 +4,10 @@
  * freezes and failing services. Every number in the report is checked against the seeded rows, over
  * Slack HTTP; the weekly-report schedule posts the same report to the reports channel.
  */
+
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLUE, CHART, ORANGE, RED } from '../../src/reports/weekly-chart.js';
 import { appendAudit } from '../../src/store/audit.js';
 import type { Db } from '../../src/store/db.js';
 import { slash } from '../incidents/incident-support.js';
@@ -142,6 +145,30 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+/** Reads back an 8-bit RGB PNG whose rows use filter 0 (as src/reports/png.ts writes them). */
+function decodePng(png: Buffer) {
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const chunks: Buffer[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    if (png.toString('ascii', at + 4, at + 8) === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(chunks));
+  const pixel = (x: number, y: number) => [
+    ...raw.subarray(y * (width * 3 + 1) + 1 + x * 3, y * (width * 3 + 1) + 4 + x * 3),
+  ];
+  /** How many pixels of `color` stack upwards from (x, y). */
+  const run = (x: number, y: number, color: readonly number[]) => {
+    let n = 0;
+    while (y - n >= 0 && pixel(x, y - n).every((v, i) => v === color[i])) n++;
+    return n;
+  };
+  return { width, height, run };
+}
+
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const at = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const dy = (d: Date) =>
@@ -152,6 +179,24 @@ const detailsOf = (blocks: unknown) =>
     .filter((b) => b.type === 'section' && b.text?.text.startsWith('```'))
     .map((b) => (b.text as { text: string }).text.slice(3, -3))
     .join('\n');
+
+/** The UTC days of [since, until) with what was seeded on each: all commands today, incidents 5, 3 and 1 days ago. */
+function perDay(since: Date, until: Date) {
+  const days = [];
+  const declared = [ago(5 * DAY), ago(3 * DAY), ago(DAY)];
+  const today = new Date(now).toISOString().slice(0, 10);
+  for (let d = Date.parse(since.toISOString().slice(0, 10)); d < until.getTime(); d += DAY) {
+    const date = new Date(d);
+    const iso = date.toISOString().slice(0, 10);
+    days.push({
+      day: `${date.toLocaleDateString('en-US', { weekday: 'short', timeZone: 'UTC' })} ${iso.slice(8, 10)}`,
+      commands: iso === today ? 8 : 0,
+      failed: iso === today ? 3 : 0,
+      incidents: declared.filter((x) => x.toISOString().slice(0, 10) === iso && x >= since).length,
+    });
+  }
+  return days;
+}
 
 function expectedReport(since: Date, until: Date) {
   const b1 = ago(2 * DAY);
@@ -190,6 +235,12 @@ function expectedReport(since: Date, until: Date) {
     '  paused: weekly-maintenance (by U0BOB: cluster upgrade)',
     `  freezes: staging ${at(ago(2 * DAY))} → ${at(ago(DAY))} (load test, U0BOB)`,
     '',
+    'PER DAY (commands run, of which failed, incidents opened)',
+    ...perDay(since, until).map(
+      (d) =>
+        `  ${d.day}  ${String(d.commands).padStart(4)} ${String(d.failed).padStart(4)} ${String(d.incidents).padStart(4)}`,
+    ),
+    '',
     'MOST FAILING SERVICES',
     '  worker               2 failed',
     '  backend              1 failed',
@@ -211,6 +262,32 @@ describe('the weekly report', () => {
     );
     const response = t.slack.responses.at(-1)?.body as { blocks: unknown };
     expect(detailsOf(response.blocks)).toBe(expectedReport(since, until));
+
+    // The chart draws the same numbers: each bar's height is its value on its series' scale.
+    const report = await t.opsbot.engine.deps.reports?.weekly({ since, until });
+    const png = report?.images?.[0]?.png as Buffer;
+    const image = decodePng(png);
+    // The report asked for over Slack above is one more command run today.
+    const today = new Date(now).toISOString().slice(8, 10);
+    const days = perDay(since, until).map((d) => (d.day.endsWith(today) ? { ...d, commands: d.commands + 1 } : d));
+    expect([image.width, image.height]).toEqual([
+      2 * CHART.margin + CHART.group * days.length,
+      CHART.top + CHART.barHeight + CHART.margin + 2,
+    ]);
+    const maxCommands = Math.max(1, ...days.map((d) => d.commands));
+    const maxIncidents = Math.max(1, ...days.map((d) => d.incidents));
+    const scaled = (n: number, max: number) => Math.round((n / max) * CHART.barHeight);
+    days.forEach((d, i) => {
+      const x = CHART.margin + i * CHART.group + CHART.gap + 1;
+      const base = CHART.top + CHART.barHeight - 1;
+      expect(image.run(x, base, ORANGE), `${d.day} failed`).toBe(scaled(d.failed, maxCommands));
+      expect(image.run(x, base - scaled(d.failed, maxCommands), BLUE), `${d.day} commands`).toBe(
+        scaled(d.commands, maxCommands) - scaled(d.failed, maxCommands),
+      );
+      expect(image.run(x + CHART.bar + CHART.gap, base, RED), `${d.day} incidents`).toBe(
+        scaled(d.incidents, maxIncidents),
+      );
+    });
   });
 
   it('is posted to the reports channel by the weekly-report schedule (Monday 09:00 UTC)', async () => {
@@ -231,5 +308,9 @@ describe('the weekly report', () => {
     expect(details).toContain('  daily-backup         5 / 1 / 0 / 0');
     expect(details).toContain('  report weekly        1 / 0 / 0 / 0');
     expect(details).toContain('  schedule list        1 / 0 / 0 / 0');
+    const chart = await t.slack.waitFor('files.completeUploadExternal', (c) => c.args.channel_id === 'C0REPORTS');
+    const file = t.slack.files.get((chart.args.files as Array<{ id: string }>)[0]?.id as string);
+    expect(file?.filename).toMatch(/^weekly-\d{4}-\d\d-\d\d\.png$/);
+    expect(decodePng(file?.content as Buffer).height).toBe(CHART.top + CHART.barHeight + CHART.margin + 2);
   });
 });
