@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTimeline } from '../../src/incidents/timeline-store.js';
+import { runTick } from '../../src/scheduler/run-tick.js';
 import { postEvent, postInteraction } from '../support/slack-requests.js';
 import { startTestOpsbot, type TestOpsbot } from '../support/test-opsbot.js';
 import { auditRow, PEOPLE, SIGNING_SECRET, slash, TEAM } from './incident-support.js';
@@ -36,6 +37,37 @@ describe('timeline capture', () => {
       'command.started U0BOB restart worker dev',
       'command.succeeded U0BOB restart worker dev',
     ]);
+  });
+
+  it('records a schedule run that touched the incident’s service, as the schedule', async () => {
+    const schedule = {
+      name: 'nightly-restart',
+      cron: '0 3 * * *',
+      command: 'restart',
+      args: { service: 'worker', env: 'dev' },
+    };
+    const tick = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    await runTick(
+      {
+        engine: t.opsbot.engine,
+        db: t.testDb.db,
+        logger: t.logs.logger,
+        replica: 'replica-test',
+        repliesFor: () => ({ send: async () => {}, progress: async () => {} }),
+      },
+      schedule,
+      tick,
+    );
+    const scheduled = (await listTimeline(t.testDb.db, id)).filter((e) => e.actor === 'schedule:nightly-restart');
+    expect(scheduled.map((e) => [e.kind, e.command, e.target, e.environment, e.payload.source])).toEqual([
+      ['command.started', 'restart', 'worker', 'dev', 'schedule'],
+      ['command.succeeded', 'restart', 'worker', 'dev', 'schedule'],
+    ]);
+    const { rows } = await t.testDb.db.query<{ state: string; runId: string }>(
+      `select state, run_id as "runId" from schedule_runs where schedule = 'nightly-restart' and tick = $1`,
+      [tick],
+    );
+    expect(rows).toEqual([{ state: 'succeeded', runId: scheduled[1]?.requestId }]);
   });
 
   it('adds a 📌 message and a shortcut message with their author and original time, once each', async () => {
