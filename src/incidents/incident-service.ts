@@ -60,6 +60,9 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     const steps: Array<Promise<unknown>> = [chat.setTopic(channel, topic(incident))];
     if (line) steps.push(chat.post(channel, updateMessage(incident, line.text, line.actor)));
     if (incident.summaryTs) steps.push(chat.update(channel, incident.summaryTs, summaryMessage(incident)));
+    const announcedIn = catalog.channels.incidents;
+    if (announcedIn && incident.announcementTs)
+      steps.push(chat.update(announcedIn, incident.announcementTs, announcement(incident)));
     for (const result of await Promise.allSettled(steps))
       if (result.status === 'rejected')
         logger.warn({ err: result.reason, incident: incident.id }, 'incident chat update failed');
@@ -130,10 +133,15 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
         );
       }
       const announceIn = catalog.channels.incidents;
-      if (announceIn)
-        await chat
+      if (announceIn) {
+        const ts = await chat
           .post(announceIn, announcement(current))
           .catch((err) => logger.warn({ err }, 'could not announce the incident'));
+        if (ts) {
+          await store.setAnnouncementTs(db, current.id, ts);
+          current = { ...current, announcementTs: ts };
+        }
+      }
       return current;
     },
 

@@ -7,7 +7,7 @@ import type { Queryable } from '../store/db.js';
 import type { IncidentInfo, IncidentStatus, Severity } from './port.js';
 
 const COLUMNS = `id, title, severity, status, services, environment, commander, roles,
-  channel_id as "channelId", channel_name as "channelName", summary_ts as "summaryTs",
+  channel_id as "channelId", channel_name as "channelName", summary_ts as "summaryTs", announcement_ts as "announcementTs",
   declared_by as "declaredBy", declared_at as "declaredAt", acknowledged_at as "acknowledgedAt",
   mitigated_at as "mitigatedAt", resolved_at as "resolvedAt", resolution,
   last_update_at as "lastUpdateAt", last_nudge_at as "lastNudgeAt"`;
@@ -74,6 +74,10 @@ export async function setChannel(q: Queryable, id: string, channel: { id: string
 
 export async function setSummaryTs(q: Queryable, id: string, ts: string): Promise<void> {
   await q.query(`update incidents set summary_ts = $2 where id = $1`, [id, ts]);
+}
+
+export async function setAnnouncementTs(q: Queryable, id: string, ts: string): Promise<void> {
+  await q.query(`update incidents set announcement_ts = $2 where id = $1`, [id, ts]);
 }
 
 /** A status update: also the acknowledgement (first update) and the mitigation (first monitoring). */

@@ -66,9 +66,12 @@ export function summaryMessage(incident: IncidentInfo): ChatMessage {
   };
 }
 
+/** In the incidents channel; edited as the incident changes, so it always shows where it stands. */
 export function announcement(incident: IncidentInfo): ChatMessage {
   const channel = incident.channelId ? `<#${incident.channelId}>` : '(no channel)';
-  const text = `:rotating_light: ${incident.id} ${incident.severity}: ${incident.title} — ${where(incident)} · IC ${mention(incident.commander)} · join ${channel}`;
+  const icon = incident.resolvedAt ? statusIcon('resolved') : ':rotating_light:';
+  const state = incident.status === 'investigating' ? '' : ` · ${incident.status}`;
+  const text = `${icon} ${incident.id} ${incident.severity}: ${incident.title} — ${where(incident)}${state} · IC ${mention(incident.commander)} · join ${channel}`;
   return { text, blocks: [section(text.slice(0, 2_900))] };
 }
 

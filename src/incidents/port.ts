@@ -19,6 +19,7 @@ export interface IncidentInfo {
   channelId: string | null;
   channelName: string | null;
   summaryTs: string | null;
+  announcementTs: string | null;
   declaredBy: string;
   declaredAt: Date;
   acknowledgedAt: Date | null;

@@ -63,6 +63,10 @@ describe('an incident from declaration to postmortem', () => {
     expect(pinned?.text).toBe(`${id} SEV2 resolved: Checkout errors!`);
     expect(JSON.stringify(pinned?.blocks)).toContain('*Commander:* <@U0BOB>');
     expect(String(t.slack.callsTo('conversations.setTopic').at(-1)?.args.topic)).toContain('resolved · IC <@U0BOB>');
+    // The announcement in the incidents channel follows too, in place.
+    expect(t.slack.messagesIn('C0INCIDENTS').map((m) => m.text)).toEqual([
+      `:large_green_circle: ${id} SEV2: Checkout errors! — backend (staging) · resolved · IC <@U0BOB> · join <#${channel}>`,
+    ]);
 
     const answer = await slash(t, 'incident postmortem', 'U0ALICE', channel);
     expect(answer).toBe(`${id} postmortem uploaded to the incident channel as postmortem-${id?.toLowerCase()}.md.`);

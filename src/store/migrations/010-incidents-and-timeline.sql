@@ -22,6 +22,7 @@ create table incidents (
   channel_id   text unique,
   channel_name text,
   summary_ts   text,                                -- the pinned summary message, edited as things change
+  announcement_ts text,                             -- the announcement in the incidents channel, edited too
   declared_by  text not null,
   declared_at  timestamptz not null default now(),
   acknowledged_at timestamptz,                      -- first update or action after the declaration
