@@ -20,6 +20,7 @@ import {
   findGroup,
   foldIntoStorm,
   recentGroups,
+  refire,
   setGroupTs,
   stormCounts,
   updateGroup,
@@ -94,7 +95,9 @@ export function createAlertNotifier(deps: AlertNotifierDeps) {
       return 'unrouted';
     }
     const message = () => groupMessage(group, payload, alertActions(group, deps.commands()));
-    const existing = (await claimGroup(db, group, channel)) ? undefined : await findGroup(db, group.groupKey);
+    let existing = (await claimGroup(db, group, channel)) ? undefined : await findGroup(db, group.groupKey);
+    if (existing?.status === 'resolved' && group.status === 'firing' && (await refire(db, group, channel)))
+      existing = undefined;
     if (existing) {
       await updateGroup(db, group);
       if (existing.ts) await chat.update(existing.channel, existing.ts, message());

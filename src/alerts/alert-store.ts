@@ -25,8 +25,8 @@ export async function claimGroup(q: Queryable, g: AlertGroup, channel: string): 
 }
 
 export async function findGroup(q: Queryable, groupKey: string) {
-  const { rows } = await q.query<{ channel: string; ts: string | null; stormId: number | null }>(
-    `select channel, ts, storm_id as "stormId" from alert_groups where group_key = $1`,
+  const { rows } = await q.query<{ channel: string; ts: string | null; stormId: number | null; status: string }>(
+    `select channel, ts, storm_id as "stormId", status from alert_groups where group_key = $1`,
     [groupKey],
   );
   return rows[0];
@@ -41,6 +41,20 @@ export async function updateGroup(q: Queryable, g: AlertGroup): Promise<void> {
 
 export async function setGroupTs(q: Queryable, groupKey: string, ts: string): Promise<void> {
   await q.query(`update alert_groups set ts = $2 where group_key = $1`, [groupKey, ts]);
+}
+
+/**
+ * A resolved group firing again starts over: a new message where people will see it (the old one may be
+ * far up the channel). The conditional update makes one replica the one that posts it.
+ */
+export async function refire(q: Queryable, g: AlertGroup, channel: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `update alert_groups set status = 'firing', firing = $2, resolved = $3, channel = $4, ts = null, storm_id = null,
+       first_at = now(), updated_at = now()
+     where group_key = $1 and status = 'resolved'`,
+    [g.groupKey, g.firing, g.resolved, channel],
+  );
+  return rowCount === 1;
 }
 
 /** Groups with their own message in this channel in the storm window (this one excluded). */

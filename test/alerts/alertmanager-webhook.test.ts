@@ -104,6 +104,14 @@ describe('the Alertmanager webhook', () => {
       'alert.firing',
       'alert.firing',
     ]);
+
+    // Hours later the same group fires again: a new message, where people will see it; the old one stays resolved.
+    const again = crashLooping('worker', 'prod', ['worker-8a1c-z'], { startsAt: '2026-11-23T18:00:00Z' });
+    expect((await deliver(t.baseUrl, again)).body).toEqual({ status: 'posted' });
+    expect(alertsChannel().map((m) => m.text)).toEqual([
+      ':white_check_mark: RESOLVED KubePodCrashLooping on worker (prod)',
+      ':fire: KubePodCrashLooping on worker (prod): 1 firing',
+    ]);
   });
 
   it('runs a button as the person who clicked it, declares an incident from the alert, and then routes that service’s alerts to the incident channel and timeline', async () => {
