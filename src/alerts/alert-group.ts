@@ -4,6 +4,8 @@
  */
 import type { Catalog } from '../catalog.js';
 import type { CommandDefinition, NextAction } from '../define.js';
+import { OpsError } from '../errors.js';
+import { fieldsOf } from '../runs/schema-fields.js';
 import type { AlertmanagerPayload } from './alertmanager-payload.js';
 
 export interface AlertGroup {
@@ -85,4 +87,25 @@ export function alertActions(group: AlertGroup, commands: readonly CommandDefini
     ...actions.slice(0, 4),
     { label: 'Declare incident', command: `incident declare ${severity} "${name}"${where}`, style: 'primary' },
   ];
+}
+
+/**
+ * A button runs `<command> <service> <env>`: a command that answers alerts must take a catalog service
+ * and environment as its first two positional arguments. Checked at start, so a wrong one stops opsbot
+ * with its name instead of posting buttons that fail when clicked.
+ */
+export function checkAlertAnswers(commands: readonly CommandDefinition[]): void {
+  const wrong = commands.filter((c) => {
+    if (!c.answersAlerts?.length) return false;
+    const [first, second] = fieldsOf(c.args, c.positional).filter((f) => f.positional);
+    return first?.catalog !== 'service' || second?.catalog !== 'environment';
+  });
+  if (wrong.length > 0)
+    throw new OpsError(
+      'config',
+      `${wrong.map((c) => c.name).join(', ')}: answersAlerts needs a command whose first two arguments are arg.service() and arg.env().`,
+      {
+        hint: 'Remove answersAlerts from it, or put service and env first in its args.',
+      },
+    );
 }

@@ -12,7 +12,7 @@ import type { IncidentChat } from '../incidents/incident-chat.js';
 import { openIncidentForService } from '../incidents/incident-store.js';
 import { appendAudit } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import { alertActions, describeGroup } from './alert-group.js';
+import { alertActions, checkAlertAnswers, describeGroup } from './alert-group.js';
 import { groupMessage, stormMessage } from './alert-message.js';
 import {
   claimDelivery,
@@ -48,6 +48,7 @@ export function digestOf(payload: AlertmanagerPayload): string {
 
 export function createAlertNotifier(deps: AlertNotifierDeps) {
   const { db, catalog, chat, logger } = deps;
+  checkAlertAnswers(deps.commands());
   // Storm messages are refreshed from the database; concurrent refreshes in this process coalesce into one more.
   const refreshing = new Map<number, { again: boolean }>();
   async function refreshStorm(stormId: number) {
