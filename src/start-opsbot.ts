@@ -8,35 +8,27 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { createAlertNotifier } from './alerts/alert-notifier.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { type Config, secretValues } from './config.js';
 import { CONSOLE_TEAM } from './console/console.js';
 import { createConsoleDirectory } from './console/console-directory.js';
-import { createConsoleIncidentChat } from './console/console-incident-chat.js';
 import { renderOutcomeText } from './console/render-text.js';
-import { alertmanagerWebhook } from './http/alertmanager-webhook.js';
 import { listen } from './http/listen.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
-import { createIncidentService } from './incidents/incident-service.js';
-import { DEFAULT_REMINDERS, startReminders } from './incidents/reminders.js';
 import { type OpenCluster, openCluster } from './kubernetes/open-cluster.js';
 import { consoleLogPath, createLogger } from './logger.js';
 import { createRedactor } from './redact/redact.js';
 import { loadRegistry } from './registry/load-registry.js';
-import { createReportPort } from './reports/report-port.js';
 import { createEngine, type Engine } from './runs/engine.js';
 import { REPLICA_ID } from './runs/target-lock.js';
 import { describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
 import { startScheduler } from './scheduler/start-scheduler.js';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/create-slack-front-end.js';
-import { declareModal, registerDeclareModal } from './slack/incident-declare-modal.js';
-import { registerIncidentListeners } from './slack/register-incident-listeners.js';
 import { registerOpsListeners } from './slack/register-ops-listeners.js';
 import { renderOutcome } from './slack/render-outcome.js';
 import { createSlackDirectory } from './slack/slack-directory.js';
-import { createSlackIncidentChat } from './slack/slack-incident-chat.js';
+import { incidentModals, startIncidents, uploadImages } from './start-incidents.js';
 import { appendAudit } from './store/audit.js';
 import { type Db, openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -130,25 +122,20 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
         engine,
         logger,
         observeAck: metrics.observeAck,
-        modals: { 'incident declare': (open) => declareModal(catalog, open) },
+        modals: incidentModals(catalog),
       });
-      registerDeclareModal(slack.app, { engine, logger });
     }
-    const chat = slack
-      ? createSlackIncidentChat(slack.client, logger)
-      : createConsoleIncidentChat(options.output ?? process.stdout);
-    const incidents = createIncidentService({ db, catalog, logger, chat });
-    const alerts = createAlertNotifier({ db, catalog, chat, logger, commands: () => registry.commands });
-    engine.deps.incidents = incidents;
-    engine.deps.reports = createReportPort(db, catalog);
-    const stopReminders = startReminders({
+    const incidents = startIncidents({
       db,
-      chat,
+      catalog,
       logger,
-      intervals: { ...DEFAULT_REMINDERS, ...catalog.incidents?.reminders },
+      engine,
+      registry,
+      slack,
+      output: options.output ?? process.stdout,
+      alertmanagerToken: config.alertmanagerToken,
     });
-    closers.unshift(async () => stopReminders());
-    if (slack) registerIncidentListeners(slack.app, { incidents, logger });
+    closers.unshift(async () => incidents.stop());
 
     const scheduler = await startScheduler({
       engine,
@@ -159,11 +146,7 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       repliesFor: scheduleReplies(catalog, async (channel, outcome, schedule) => {
         if (slack) {
           await slack.client.chat.postMessage({ channel, ...renderOutcome(outcome) });
-          const images = outcome.kind === 'result' ? (outcome.result.images ?? []) : [];
-          for (const image of images)
-            await slack.client.files
-              .uploadV2({ channel_id: channel, file: image.png, filename: image.filename, title: image.title })
-              .catch((error) => logger.warn({ err: error, schedule: schedule.name }, 'could not upload an image'));
+          await uploadImages(slack.client, channel, outcome, logger);
         } else (options.output ?? process.stdout).write(`[schedule ${schedule.name}] ${renderOutcomeText(outcome)}\n`);
       }),
       reportMissed: async (missed) => {
@@ -193,13 +176,7 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
               return { ok: store === 'ok' && slackConnected, checks: { store, slack: slackState } };
             },
             metrics: () => metrics.render(),
-            routes: {
-              'POST /webhooks/alertmanager': alertmanagerWebhook({
-                token: config.alertmanagerToken,
-                notify: alerts.notify,
-                logger,
-              }),
-            },
+            routes: incidents.routes,
             ...(slack?.httpReceiver && config.frontEnd === 'http'
               ? {
                   slack: {
