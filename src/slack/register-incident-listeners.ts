@@ -40,19 +40,17 @@ export function registerIncidentListeners(app: App, options: { incidents: Incide
     if (!PIN_REACTIONS.has(event.reaction) || event.item.type !== 'message') return;
     const incident = await incidents.byChannel(event.item.channel);
     if (!incident) return;
-    // The event names the message only; its text and author come from the channel's history.
-    const history = await client.conversations.history({
-      channel: event.item.channel,
-      latest: event.item.ts,
-      inclusive: true,
-      limit: 1,
-    });
-    const message = history.messages?.find((m) => m.ts === event.item.ts);
+    // The event names the message only; its text and author come from the channel's history, or, for a
+    // reply in a thread (not in the history), from conversations.replies, which accepts a reply's ts.
+    const where = { channel: event.item.channel, latest: event.item.ts, inclusive: true };
+    const history = await client.conversations.history({ ...where, limit: 1 });
+    let message = history.messages?.find((m) => m.ts === event.item.ts);
     if (!message) {
-      logger.warn(
-        { channel: event.item.channel, ts: event.item.ts },
-        'a pinned message could not be read (a thread reply?)',
-      );
+      const thread = await client.conversations.replies({ ...where, ts: event.item.ts, limit: 200 });
+      message = thread.messages?.find((m) => m.ts === event.item.ts);
+    }
+    if (!message) {
+      logger.warn({ channel: event.item.channel, ts: event.item.ts }, 'a pinned message could not be read');
       return;
     }
     await incidents.addMessage(

@@ -129,6 +129,30 @@ describe('timeline capture', () => {
       ['U0BOB', 'rolling worker pods now', 'U0ALICE', (writtenAt + 30) * 1000],
     ]);
 
+    // A reply in a thread is not in the channel history: it is read from its thread.
+    const reply = {
+      type: 'message',
+      user: 'U0ALICE',
+      text: 'EU edge nodes restarted',
+      ts: `${writtenAt + 45}.000400`,
+      thread_ts: human.ts,
+    };
+    t.slack.handle('conversations.replies', (args) =>
+      args.channel === channel && args.ts === reply.ts
+        ? { ok: true, messages: [human, reply], has_more: false }
+        : { ok: false, error: 'thread_not_found' },
+    );
+    const pinReply = {
+      ...pin('Ev03PIN'),
+      event: { ...pin('Ev03PIN').event, item_user: 'U0ALICE', item: { type: 'message', channel, ts: reply.ts } },
+    };
+    expect((await postEvent(t.eventsUrl, SIGNING_SECRET, pinReply)).status).toBe(200);
+    await expect
+      .poll(async () => (await listTimeline(t.testDb.db, id)).filter((e) => e.kind === 'incident.message').length)
+      .toBe(3);
+    const added = (await listTimeline(t.testDb.db, id)).filter((e) => e.kind === 'incident.message');
+    expect(added.map((e) => [e.actor, e.payload.text])).toContainEqual(['U0ALICE', 'EU edge nodes restarted']);
+
     // Outside an incident channel the shortcut says so, and adds nothing.
     const elsewhere = t.slack.responseUrl();
     await postInteraction(t.eventsUrl, SIGNING_SECRET, {
