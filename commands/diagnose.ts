@@ -8,6 +8,7 @@ export default defineCommand({
   whenToUse: 'CrashLoopBackOff, OOMKilled or high memory alerts (seed 001 procedures).',
   usage: ['diagnose worker dev', 'diagnose api-gateway prod'],
   args: z.object({ service: arg.service(), env: arg.env() }),
+  answersAlerts: ['KubePodCrashLooping', 'KubePodNotReady', 'KubeDeploymentReplicasMismatch', 'HighLatency'],
   mutates: false,
   requiredRole: 'viewer',
   async run(ctx, a) {

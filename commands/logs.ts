@@ -21,6 +21,7 @@ export default defineCommand({
     since: arg.duration().optional().describe('only lines newer than this, e.g. 10m'),
   }),
   positional: 2,
+  answersAlerts: [{ alert: 'KubePodCrashLooping', flags: '--previous', label: 'Logs (previous)' }],
   mutates: false,
   requiredRole: 'viewer',
   async run(ctx, a) {

@@ -12,6 +12,7 @@ export default defineCommand({
     timeout: arg.duration().optional().describe('how long to follow the rollout (default 5m)'),
   }),
   positional: 2,
+  answersAlerts: ['KubePodCrashLooping', 'KubePodNotReady'],
   mutates: true,
   requiredRole: 'operator',
   async plan(ctx, a) {

@@ -15,6 +15,7 @@ export default defineCommand({
     timeout: arg.duration().optional().describe('how long to follow the rollout (default 5m)'),
   }),
   positional: 3,
+  answersAlerts: ['HighErrorRate', 'KubeDeploymentRolloutStuck'],
   mutates: true,
   requiredRole: 'operator',
   async plan(ctx, a) {

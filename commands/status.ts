@@ -7,6 +7,7 @@ export default defineCommand({
   usage: ['status api-gateway prod', 'status neural-engine staging'],
   whenToUse: 'First look at a service: is the last rollout done, are the pods ready, is anything restarting?',
   args: z.object({ service: arg.service(), env: arg.env() }),
+  answersAlerts: ['HighErrorRate', 'HighLatency', 'KubeDeploymentReplicasMismatch'],
   mutates: false,
   requiredRole: 'viewer',
   async run(ctx, { service, env }) {

@@ -74,6 +74,8 @@ export interface Catalog {
   /** Several Slack accounts of one person count as one person. */
   people: Record<string, string[]>;
   channels: { alerts?: string; reports?: string; approvals?: string; incidents?: string };
+  /** Minutes without a status update before the commander is nudged, per severity (0: never). */
+  incidents?: { reminders?: Partial<Record<'SEV1' | 'SEV2' | 'SEV3' | 'SEV4', number>> };
 }
 
 /** A service in one environment with its per-environment override applied. */

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { Catalog, ResolvedTarget } from './catalog.js';
 import type { ApprovalPort, AuditPort } from './define-ports.js';
 import { OpsError } from './errors.js';
+import type { IncidentPort } from './incidents/port.js';
 import type { Cluster } from './kubernetes/cluster.js';
 import type { DatabaseDiagnostics, Helm, RunScripts } from './runs/tool-ports.js';
 
@@ -81,6 +82,8 @@ export interface CommandResult {
   attachment?: { filename: string; content: string };
   /** Nothing new to say (e.g. health unchanged since the last look): a schedule posts nothing. */
   quiet?: boolean;
+  /** Pictures (e.g. a PNG chart) uploaded beside the result when a schedule posts it to its channel. */
+  images?: Array<{ filename: string; title: string; png: Buffer }>;
 }
 
 export interface NextAction {
@@ -154,12 +157,29 @@ export interface RunContext {
   database(env: string): DatabaseDiagnostics;
   /** Facts kept between runs in PostgreSQL, shared by every replica (absent without a store). */
   memory?: MemoryPort;
+  /** The conversation the request was typed in (Slack channel id), when there is one. */
+  channelId?: string;
+  /** Incidents: declare, update, timeline, postmortem (absent when opsbot runs without them). */
+  incidents?: IncidentPort;
+  /** Reports over the audit trail, runs and incidents. */
+  reports?: ReportPort;
 }
 
 export interface MemoryPort {
   /** Stores `value` under `key` and returns what was there before (undefined the first time). */
   swap(key: string, value: string): Promise<string | undefined>;
 }
+
+/** Reports over the audit trail, incidents, approvals and schedule runs. */
+export interface ReportPort {
+  weekly(range: { since: Date; until: Date }): Promise<CommandResult>;
+}
+
+/**
+ * An alert a command helps with: its Alertmanager `alertname`, and flags added to
+ * `<command> <service> <env>` on the alert's button (e.g. "--previous" for logs).
+ */
+export type AlertAnswer = string | { alert: string; flags?: string; label?: string; style?: 'primary' | 'danger' };
 
 export interface FreezeInfo {
   env: string;
@@ -224,6 +244,11 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   requiredRole: RoleRequirement;
   /** Environments this command may run in (default: all in the catalog). */
   allowedEnvironments?: readonly string[];
+  /**
+   * Alerts this command answers: their notifications get a button running it on the alert's service and
+   * environment. Only for commands whose first two arguments are service and env.
+   */
+  answersAlerts?: readonly AlertAnswer[];
   /** Required when `mutates`: reads the target and says exactly what will change. */
   plan?(ctx: RunContext, args: z.infer<S>): Promise<Plan>;
   run(ctx: RunContext, args: z.infer<S>): Promise<CommandResult>;
@@ -242,6 +267,20 @@ export function refuse(message: string, hint?: string): never {
 export const arg = {
   service: () => z.string().min(1).meta({ catalog: 'service', description: 'a service from the catalog' }),
   env: () => z.string().min(1).meta({ catalog: 'environment', description: 'an environment from the catalog' }),
+  /** Free text that may be typed without quotes: the remaining words, joined by spaces. */
+  text: (description = 'text') =>
+    z
+      .array(z.string())
+      .min(1, `give the ${description}`)
+      .transform((words) => words.join(' ').trim())
+      .meta({ description }),
+  /** A Slack user as Slack escapes a mention (<@U0123|name>), or a bare id → the id. */
+  user: () =>
+    z
+      .string()
+      .transform((v) => v.match(/^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/)?.[1] ?? v)
+      .pipe(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user: type @ and pick the person (or their id, U0123ABCD)'))
+      .meta({ description: 'a person: @name' }),
   /** "30s", "10m", "2h" → milliseconds. */
   duration: () =>
     z

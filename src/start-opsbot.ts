@@ -36,6 +36,7 @@ import { registerOpsListeners } from './slack/register-ops-listeners.js';
 import { renderOutcome } from './slack/render-outcome.js';
 import { createSlackApprovalNotifier } from './slack/slack-approval-notifier.js';
 import { createSlackDirectory } from './slack/slack-directory.js';
+import { incidentModals, startIncidents, uploadImages } from './start-incidents.js';
 import { appendAudit } from './store/audit.js';
 import { type Db, openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -163,7 +164,12 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
         directory: createSlackDirectory(slack.client, workspaceTeamId),
         approvals: { notifier, replica: REPLICA_ID },
       });
-      registerOpsListeners(slack.app, { engine, logger, observeAck: metrics.observeAck });
+      registerOpsListeners(slack.app, {
+        engine,
+        logger,
+        observeAck: metrics.observeAck,
+        modals: incidentModals(catalog),
+      });
       registerApprovalListeners(slack.app, { engine, notifier, logger, observeAck: metrics.observeAck });
     }
     const approvals = engine.deps.approvals;
@@ -177,6 +183,17 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       });
       closers.unshift(async () => sweeper.stop());
     }
+    const incidents = startIncidents({
+      db,
+      catalog,
+      logger,
+      engine,
+      registry,
+      slack,
+      output: options.output ?? process.stdout,
+      alertmanagerToken: config.alertmanagerToken,
+    });
+    closers.unshift(async () => incidents.stop());
 
     const scheduler = await startScheduler({
       engine,
@@ -185,8 +202,10 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       replica: REPLICA_ID,
       schedules: registry.schedules,
       repliesFor: scheduleReplies(catalog, async (channel, outcome, schedule) => {
-        if (slack) await slack.client.chat.postMessage({ channel, ...renderOutcome(outcome) });
-        else (options.output ?? process.stdout).write(`[schedule ${schedule.name}] ${renderOutcomeText(outcome)}\n`);
+        if (slack) {
+          await slack.client.chat.postMessage({ channel, ...renderOutcome(outcome) });
+          await uploadImages(slack.client, channel, outcome, logger);
+        } else (options.output ?? process.stdout).write(`[schedule ${schedule.name}] ${renderOutcomeText(outcome)}\n`);
       }),
       checklistMessage: checklistMessages(catalog, slack?.client, (text) =>
         (options.output ?? process.stdout).write(text),
@@ -218,6 +237,7 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
               return { ok: store === 'ok' && slackConnected, checks: { store, slack: slackState } };
             },
             metrics: () => metrics.render(),
+            routes: incidents.routes,
             ...(slack?.httpReceiver && config.frontEnd === 'http'
               ? {
                   slack: {

@@ -173,6 +173,28 @@ type RoleKeys = keyof z.output<typeof roles>;
 const sameRoles: [RoleKeys] extends [Role] ? ([Role] extends [RoleKeys] ? true : false) : false = true;
 void sameRoles;
 
+const reminderAfter = z
+  .string()
+  .regex(/^(\d{1,3}m|off)$/, {
+    error: (iss) => `${q(iss.input)} is not a reminder interval; write minutes like 30m, or off`,
+  })
+  .transform((v) => (v === 'off' ? 0 : Number.parseInt(v, 10)));
+
+// Nudge the commander after this long without a status update (default: SEV1 and SEV2 after 30m).
+const incidentSettings = z
+  .strictObject({
+    reminders: z
+      .strictObject({
+        SEV1: reminderAfter.optional(),
+        SEV2: reminderAfter.optional(),
+        SEV3: reminderAfter.optional(),
+        SEV4: reminderAfter.optional(),
+      })
+      .describe('incident reminders')
+      .optional(),
+  })
+  .describe('incident settings');
+
 export const CatalogSchema = z
   .strictObject({
     environments: z.record(name('environment', 'prod'), environment).refine((e) => Object.keys(e).length > 0, {
@@ -192,5 +214,6 @@ export const CatalogSchema = z
       })
       .describe('channels')
       .default({}),
+    incidents: incidentSettings.optional(),
   })
   .describe('the catalog');

@@ -1,5 +1,6 @@
 /** Every request writes an audit row: who asked what, where, and how it ended. */
 
+import type { Plan } from '../define.js';
 import { appendAudit } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import type { Outcome } from './outcome.js';
@@ -53,9 +54,10 @@ export async function auditRun(
 /** Before a change runs: if the process dies mid-way, the trail still shows it started. */
 export async function auditStart(
   db: Db,
-  request: { text: string; actor: { userId: string; teamId: string }; source: string },
+  request: { text: string; actor: { userId: string; teamId: string }; source: string; channelId?: string },
   parsed: ParsedRequest,
   runId: string,
+  plan?: Plan,
 ): Promise<void> {
   await appendAudit(db, {
     actor: request.actor.userId,
@@ -65,6 +67,13 @@ export async function auditStart(
     environment: parsed.env ?? null,
     target: parsed.service ?? null,
     requestId: runId,
-    payload: { text: request.text, source: request.source, args: parsed.args },
+    // The plan too (and the channel), so an incident timeline shows what the change was meant to do.
+    payload: {
+      text: request.text,
+      source: request.source,
+      args: parsed.args,
+      ...(plan ? { plan } : {}),
+      channel: request.channelId ?? null,
+    },
   });
 }

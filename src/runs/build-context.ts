@@ -28,6 +28,8 @@ export interface ContextInput {
   reason?: string | undefined;
   command: string;
   env: string | undefined;
+  /** The conversation the request was typed in, when there is one. */
+  channelId?: string | undefined;
 }
 
 // A command's synopsis comes from walking its zod schema; `help` lists them all on every call.
@@ -85,6 +87,9 @@ export function buildRunContext(
     k8s: deps.cluster,
     target: (service, env) => resolveTarget(deps.catalog, service, env),
     ...(deps.schedules ? { schedules: deps.schedules } : {}),
+    ...(deps.incidents ? { incidents: deps.incidents } : {}),
+    ...(deps.reports ? { reports: deps.reports } : {}),
+    ...(input.channelId ? { channelId: input.channelId } : {}),
     freezes: ports.freezes,
     memory: { swap: (key, value) => swapMemory(deps.db, key, value) },
     ...(ports.approvals ? { approvals: ports.approvals } : {}),

@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { policyFor } from '../approvals/policy-for.js';
 import type { Catalog } from '../catalog.js';
-import type { CommandDefinition, Plan, Role, SchedulePort } from '../define.js';
+import type { CommandDefinition, Plan, ReportPort, Role, SchedulePort } from '../define.js';
 import { OpsError } from '../errors.js';
+import type { IncidentPort } from '../incidents/port.js';
 import type { Cluster } from '../kubernetes/cluster.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import type { Registry } from '../registry/registry.js';
@@ -67,6 +68,9 @@ export interface EngineDeps {
   scripts?: ScriptRunner;
   /** Reads one variable of opsbot's environment (databaseUrlEnv values, helm's KUBECONFIG). */
   variable?: (name: string) => string | undefined;
+  /** Incidents and reports, for the incident and report commands. */
+  incidents?: IncidentPort;
+  reports?: ReportPort;
 }
 
 export interface Engine {
@@ -149,6 +153,7 @@ export function createEngine(deps: EngineDeps): Engine {
       replies,
       log: log.child({ command: command.name, env }),
       reason: flags.reason,
+      channelId: request.channelId,
       command: command.name,
       env,
     });
@@ -204,7 +209,13 @@ export function createEngine(deps: EngineDeps): Engine {
     }
     const execute = async () => {
       if (command.mutates) {
-        await auditStart(deps.db, { ...request, text: redact(request.text) }, parsed, runId);
+        await auditStart(
+          deps.db,
+          { ...request, text: redact(request.text) },
+          parsed,
+          runId,
+          redactPlan(planned as Plan, redact),
+        );
         await replies.started?.({ ...base, plan: redactPlan(planned as Plan, redact) });
       }
       return command.run(ctx, args);

@@ -26,6 +26,8 @@ export interface OpsListenerOptions {
   engine: Engine;
   logger: Logger;
   observeAck?: (kind: string, seconds: number) => void;
+  /** Commands typed with nothing after them that open their own modal instead (e.g. "incident declare"). */
+  modals?: Record<string, (open: { channelId: string; userId: string }) => Record<string, unknown>>;
 }
 
 export function registerOpsListeners(app: App, options: OpsListenerOptions): void {
@@ -61,6 +63,14 @@ export function registerOpsListeners(app: App, options: OpsListenerOptions): voi
       const view = buildCommandModal(engine.deps.registry.commands, engine.deps.catalog, {
         channelId: command.channel_id,
       });
+      await client.views.open({ trigger_id: command.trigger_id, view: view as never });
+      return;
+    }
+    const modal = options.modals?.[text.toLowerCase().replace(/\s+/g, ' ')];
+    if (modal) {
+      await ack();
+      acked();
+      const view = modal({ channelId: command.channel_id, userId: command.user_id });
       await client.views.open({ trigger_id: command.trigger_id, view: view as never });
       return;
     }

@@ -79,7 +79,7 @@ describe('parseCatalog', () => {
 
   it('reports an unknown top-level key on its line, with the keys there are', () => {
     expect(problems([...VALID, 'role:', '  admin: [U0ALICE]'])).toEqual([
-      '18: role is not a key of the catalog; its keys are environments, services, roles, people, channels (did you mean "roles"?)',
+      '18: role is not a key of the catalog; its keys are environments, services, roles, people, channels, incidents (did you mean "roles"?)',
     ]);
   });
 
@@ -151,6 +151,17 @@ describe('parseCatalog', () => {
   it('refuses a database URL where the name of its variable belongs', () => {
     expect(problems(insertAfter(7, '    databaseUrlEnv: postgres://u:p@db/x'))).toEqual([
       '8: environments.prod.databaseUrlEnv must name the environment variable that holds the URL (e.g. PROD_DATABASE_URL), never the URL: the catalog holds no secrets',
+    ]);
+  });
+
+  it('reads incident reminder intervals per severity, and says how to write a bad one', () => {
+    const catalog = parseCatalog(
+      [...VALID, 'incidents:', '  reminders: { SEV1: 15m, SEV3: off }'].join('\n'),
+      'catalog.yaml',
+    );
+    expect(catalog.incidents).toEqual({ reminders: { SEV1: 15, SEV3: 0 } });
+    expect(problems([...VALID, 'incidents:', '  reminders: { SEV2: half an hour }'])).toEqual([
+      '19: incidents.reminders.SEV2 "half an hour" is not a reminder interval; write minutes like 30m, or off',
     ]);
   });
 

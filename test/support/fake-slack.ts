@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkMessage } from '../../src/slack/block-limits.js';
+import { CONVERSATION_METHODS } from './fake-slack-conversations.js';
 import {
   type Args,
   decodeJsonFields,
@@ -257,7 +258,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       // app-level tokens (xapp-) open Socket Mode connections and nothing else
       if (token.startsWith('xapp-') !== (method === 'apps.connections.open'))
         return { ok: false, error: 'not_allowed_token_type' };
-      const handler = custom.get(method) ?? METHODS[method];
+      const handler = custom.get(method) ?? METHODS[method] ?? CONVERSATION_METHODS[method];
       if (!handler) return { ok: false, error: 'unknown_method', req_method: method };
       const problems = VALIDATORS[method]?.(args, state) ?? [];
       if (problems.length > 0) {

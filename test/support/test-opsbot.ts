@@ -53,7 +53,7 @@ export async function startTestOpsbot(
     approvalSweepMs?: number;
     /** Use this catalog instead of catalog.yaml (e.g. loadCatalog('catalog.yaml') with a change). */
     catalog?: Catalog;
-    /** More of opsbot's environment, e.g. SCRIPTS_DIR or an environment's database URL. */
+    /** More of opsbot's environment, e.g. SCRIPTS_DIR, an environment's database URL, ALERTMANAGER_TOKEN. */
     env?: Record<string, string>;
   } = {},
 ): Promise<TestOpsbot> {
