@@ -174,3 +174,15 @@ export async function latestBreakGlass(t: TestOpsbot, after?: string): Promise<s
   await expect.poll(newest).toBeDefined();
   return (await newest()) as string;
 }
+
+/** Forgets the fake API server's recorded requests, so scalePatches counts from here. */
+export const resetApiRecord = (t: TestOpsbot) => void prodCluster(t).requests.splice(0);
+
+/** How many times the deploy API was asked to change `service`'s replicas (since resetApiRecord). */
+export const scalePatches = (t: TestOpsbot, service: string) =>
+  prodCluster(t).requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/deployments/${service}/scale`))
+    .length;
+
+export async function auditCount(t: TestOpsbot, id: string, kind: string): Promise<number> {
+  return (await listAudit(t.testDb.db, { requestId: id, kind, limit: 100 })).length;
+}
