@@ -127,6 +127,10 @@ describe('who is clicking?', () => {
     expect((await click(t, 'U0BOB', ACTIONS.approve, card)).status).toBe(200);
     await expect.poll(() => stateOf(t, id), { timeout: 10_000 }).toBe('executed');
   });
+
+  // Slack signs with a per-app secret, so a payload of another app does not verify here at all; comparing
+  // api_app_id as well needs this app's id, which auth.test does not give (bots.info or a new setting would).
+  it.todo('case 12 (api_app_id): a signed click whose api_app_id is not this app’s is refused');
 });
 
 /** A second pending request once the first is closed (one pending per service and environment). */
