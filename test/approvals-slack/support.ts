@@ -183,6 +183,10 @@ export const scalePatches = (t: TestOpsbot, service: string) =>
   prodCluster(t).requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/deployments/${service}/scale`))
     .length;
 
+/** How many times the deploy API was asked to change `service`'s pod template (a restart, a rollback). */
+export const templatePatches = (t: TestOpsbot, service: string) =>
+  prodCluster(t).requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/deployments/${service}`)).length;
+
 export async function auditCount(t: TestOpsbot, id: string, kind: string): Promise<number> {
   return (await listAudit(t.testDb.db, { requestId: id, kind, limit: 100 })).length;
 }
