@@ -68,6 +68,7 @@ export const buttonsOf = (card: FakeSlackMessage | undefined) =>
 export interface ClickOptions extends SendOptions {
   teamId?: string;
   userName?: string;
+  apiAppId?: string;
   /** Send the click to this instance (a replica) instead. */
   via?: TestOpsbot;
 }
@@ -85,6 +86,7 @@ export async function click(
     userId,
     teamId: options.teamId ?? TEAM,
     ...(options.userName ? { userName: options.userName } : {}),
+    ...(options.apiAppId ? { apiAppId: options.apiAppId } : {}),
     triggerId: t.slack.triggerId(),
     responseUrl,
     actionId,
