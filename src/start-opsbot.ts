@@ -151,7 +151,7 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       });
       await slack.app.init();
       // Users of other teams (Slack Connect) are external: roles are for members of this workspace only.
-      const { team_id: workspaceTeamId } = await slack.client.auth.test();
+      const { team_id: workspaceTeamId, app_id: appId } = await slack.client.auth.test();
       const notifier = createSlackApprovalNotifier({
         client: slack.client,
         db,
@@ -170,7 +170,13 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
         observeAck: metrics.observeAck,
         modals: incidentModals(catalog),
       });
-      registerApprovalListeners(slack.app, { engine, notifier, logger, observeAck: metrics.observeAck });
+      registerApprovalListeners(slack.app, {
+        engine,
+        notifier,
+        logger,
+        observeAck: metrics.observeAck,
+        ...(appId ? { appId } : {}),
+      });
     }
     const approvals = engine.deps.approvals;
     if (approvals) {

@@ -28,6 +28,8 @@ export interface ApprovalListenerOptions {
   notifier: ApprovalNotifier;
   logger: Logger;
   observeAck?: (kind: string, seconds: number) => void;
+  /** This app's id (auth.test): a click naming another app is refused (case 12). */
+  appId?: string;
 }
 
 type Say = (text: string) => Promise<unknown>;
@@ -54,7 +56,8 @@ export function registerApprovalListeners(app: App, options: ApprovalListenerOpt
       channelId: body.container?.channel_id ?? body.channel?.id ?? '',
       messageTs: body.container?.message_ts ?? '',
     };
-    if (!(await isApprovalMessage(db, parsed.requestId, container))) {
+    const otherApp = options.appId !== undefined && body.api_app_id !== options.appId;
+    if (otherApp || !(await isApprovalMessage(db, parsed.requestId, container))) {
       await appendAudit(db, {
         actor: actor.userId,
         teamId: actor.teamId,
@@ -63,6 +66,7 @@ export function registerApprovalListeners(app: App, options: ApprovalListenerOpt
         payload: {
           refusal: 'foreign_card',
           action: action.action_id,
+          app: body.api_app_id,
           channel: container.channelId,
           ts: container.messageTs,
         },

@@ -111,7 +111,7 @@ describe('who is clicking?', () => {
     await expectNothingRecorded(id, replicas, 'self', 'U0ALICE2');
   });
 
-  it('case 12: a button on a message opsbot did not post for that request is refused', async () => {
+  it('case 12: a button on a message opsbot did not post for that request, or sent for another app, is refused', async () => {
     const { id, card, replicas } = await pendingBackend();
     // The same blocks, pasted elsewhere: another channel, and another message in the approvals channel.
     for (const copy of [
@@ -121,6 +121,11 @@ describe('who is clicking?', () => {
       const answer = await clickAndRead(t, 'U0BOB', ACTIONS.approve, copy);
       expect(answer).toContain('not on a card opsbot posted for that request');
     }
+    // The real card, in a payload naming another app.
+    const otherApp = await clickAndRead(t, 'U0BOB', ACTIONS.approve, card, { apiAppId: 'A0OTHERAPP1' });
+    expect(otherApp).toContain('not on a card opsbot posted for that request');
+    const [refusal] = await listAudit(t.testDb.db, { requestId: id, kind: 'approval.refused', limit: 1 });
+    expect(refusal?.payload).toMatchObject({ refusal: 'foreign_card', app: 'A0OTHERAPP1' });
     await expectNothingRecorded(id, replicas, 'foreign_card', 'U0BOB');
     // The real card in the approvals channel works.
     expect(card.channel).toBe(APPROVALS);

@@ -68,6 +68,7 @@ export const buttonsOf = (card: FakeSlackMessage | undefined) =>
 export interface ClickOptions extends SendOptions {
   teamId?: string;
   userName?: string;
+  apiAppId?: string;
   /** Send the click to this instance (a replica) instead. */
   via?: TestOpsbot;
 }
@@ -85,6 +86,7 @@ export async function click(
     userId,
     teamId: options.teamId ?? TEAM,
     ...(options.userName ? { userName: options.userName } : {}),
+    ...(options.apiAppId ? { apiAppId: options.apiAppId } : {}),
     triggerId: t.slack.triggerId(),
     responseUrl,
     actionId,
@@ -173,4 +175,20 @@ export async function latestBreakGlass(t: TestOpsbot, after?: string): Promise<s
   await expect.poll(newest, { timeout: 8_000 }).not.toBe(after);
   await expect.poll(newest).toBeDefined();
   return (await newest()) as string;
+}
+
+/** Forgets the fake API server's recorded requests, so scalePatches counts from here. */
+export const resetApiRecord = (t: TestOpsbot) => void prodCluster(t).requests.splice(0);
+
+/** How many times the deploy API was asked to change `service`'s replicas (since resetApiRecord). */
+export const scalePatches = (t: TestOpsbot, service: string) =>
+  prodCluster(t).requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/deployments/${service}/scale`))
+    .length;
+
+/** How many times the deploy API was asked to change `service`'s pod template (a restart, a rollback). */
+export const templatePatches = (t: TestOpsbot, service: string) =>
+  prodCluster(t).requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/deployments/${service}`)).length;
+
+export async function auditCount(t: TestOpsbot, id: string, kind: string): Promise<number> {
+  return (await listAudit(t.testDb.db, { requestId: id, kind, limit: 100 })).length;
 }

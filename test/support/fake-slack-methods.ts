@@ -318,6 +318,8 @@ export const METHODS: Record<string, MethodHandler> = {
       team_id: s.team.id,
       user_id: s.bot.userId,
       bot_id: s.bot.botId,
+      // Bot tokens also get the app's id (AuthTestResponse.app_id in @slack/web-api).
+      app_id: s.bot.appId,
       is_enterprise_install: false,
     }),
   'apps.connections.open': (_a, s) =>
