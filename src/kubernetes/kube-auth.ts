@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import type https from 'node:https';
+import https from 'node:https';
 import type { ExecCredentialConfig, KubeClusterEntry, KubeConfigSource, KubeUserEntry } from './kubeconfig.js';
 import { keepAliveAgent } from './reuse-connections.js';
 
@@ -123,6 +123,7 @@ function nativeConnection(cluster: KubeClusterEntry, user: KubeUserEntry | undef
   }
   if (user?.exec) {
     const exec = user.exec;
+    let certAgent: { cert: string; agent: https.Agent } | undefined;
     const status = cached(
       () => runExecPlugin(exec, cluster),
       (s) => (s.expirationTimestamp ? Date.parse(s.expirationTimestamp) : Number.POSITIVE_INFINITY),
@@ -133,9 +134,13 @@ function nativeConnection(cluster: KubeClusterEntry, user: KubeUserEntry | undef
         const s = await status();
         const headers = s.token ? { ...fixed, Authorization: `Bearer ${s.token}` } : fixed;
         if (!s.clientCertificateData || !s.clientKeyData) return { headers, agent };
-        // A plugin that answers with a certificate: an agent per certificate, so rotation takes effect.
-        const withCert = { ...tls, cert: s.clientCertificateData, key: s.clientKeyData };
-        return { headers, agent: keepAliveAgent(cluster.server, withCert) };
+        // A plugin that answers with a certificate: a new agent when it changes, so rotation takes effect.
+        // The previous one is let go (not destroyed: requests in flight on it finish; its idle connections close).
+        if (certAgent?.cert !== s.clientCertificateData) {
+          const withCert = { ...tls, cert: s.clientCertificateData, key: s.clientKeyData };
+          certAgent = { cert: s.clientCertificateData, agent: new https.Agent({ keepAlive: true, ...withCert }) };
+        }
+        return { headers, agent: certAgent.agent };
       },
     };
   }

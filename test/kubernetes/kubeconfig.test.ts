@@ -235,6 +235,20 @@ describe('exec credential plugins', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('a plugin that answers with a client certificate: TLS uses it', async () => {
+    const file = await kubeconfigFile('exec-cert.yaml', {
+      exec: {
+        command: PLUGIN,
+        env: [
+          { name: 'PLUGIN_CERT', value: path.join(dir, 'client.crt') },
+          { name: 'PLUGIN_KEY', value: path.join(dir, 'client.key') },
+        ],
+      },
+    });
+    expect((await deploymentVia(file)).name).toBe('api');
+    expect(seen.at(-1)).toBe('cert:opsbot');
+  });
+
   it('a failing plugin: the error carries what it printed', async () => {
     const file = await kubeconfigFile('exec-fails.yaml', {
       exec: { command: PLUGIN, env: [{ name: 'PLUGIN_FAIL', value: 'error: not logged in, run: cloud auth login' }] },
