@@ -129,6 +129,8 @@ const healthCheck = z
       .describe('a health check expectation')
       .optional(),
     warnAfterMs: z.number().int().positive().optional(),
+    /** The environments whose health this URL tells (default: all); an in-cluster URL belongs to one cluster. */
+    environments: z.array(z.string().min(1)).optional(),
   })
   .describe('a health check');
 

@@ -110,7 +110,9 @@ export async function checkHealth(ctx: RunContext, env: string): Promise<Compone
     services.map(async ([service, definition]) => {
       const checks = await Promise.all([
         deploymentCheck(ctx, service, env),
-        ...definition.healthChecks.map((check) => httpCheck(check, ctx.signal)),
+        ...definition.healthChecks
+          .filter((check) => !check.environments || check.environments.includes(env))
+          .map((check) => httpCheck(check, ctx.signal)),
       ]);
       return { env, component: service, level: worst(checks.map((c) => c.level)), checks };
     }),

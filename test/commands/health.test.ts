@@ -58,7 +58,11 @@ beforeAll(async () => {
     services: {
       'api-gateway': {
         ...(base.services['api-gateway'] as Catalog['services'][string]),
-        healthChecks: [{ name: 'api', url, expect: { status: 200, json: { status: 'ok' } }, warnAfterMs: 300 }],
+        healthChecks: [
+          { name: 'api', url, expect: { status: 200, json: { status: 'ok' } }, warnAfterMs: 300 },
+          // Another cluster's endpoint: never checked as dev's health (it would be CRITICAL here).
+          { name: 'edge', url: 'http://127.0.0.1:9/health', environments: ['prod'] },
+        ],
       },
       backend: base.services.backend as Catalog['services'][string],
     },

@@ -128,6 +128,18 @@ describe('parseCatalog', () => {
     ]);
   });
 
+  it('reports a health check limited to an undeclared environment', () => {
+    const lines = [
+      ...VALID.slice(0, 10),
+      '    healthChecks:',
+      '      - { name: api, url: "http://api-gateway.apps.svc/health", environments: [prod, stagign] }',
+      ...VALID.slice(10),
+    ];
+    expect(problems(lines)).toEqual([
+      '12: services.api-gateway.healthChecks[0].environments[1] "stagign" is not an environment; environments are dev, prod',
+    ]);
+  });
+
   it('reports names that are not DNS labels, bounds, types and missing keys', () => {
     expect(
       problems([
