@@ -32,6 +32,8 @@ export interface Environment {
   /** NAME of the variable holding this environment's database URL; never the URL. */
   databaseUrlEnv?: string;
   freezes: Freeze[];
+  /** A script under SCRIPTS_DIR that `health` also runs (argv: the environment's name); exit 0 OK, 1 WARN, 2 CRITICAL. */
+  healthScript?: string;
 }
 
 export interface HealthCheck {

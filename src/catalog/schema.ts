@@ -111,6 +111,13 @@ const environment = z
       })
       .optional(),
     freezes: z.array(freeze).default([]),
+    healthScript: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/, {
+        error: (iss) =>
+          `${q(iss.input)} is not a script path; write one under SCRIPTS_DIR, e.g. validation/health_check.sh`,
+      })
+      .optional(),
   })
   .describe('an environment');
 
