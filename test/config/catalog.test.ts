@@ -85,7 +85,7 @@ describe('parseCatalog', () => {
 
   it('reports an unknown nested key on its line', () => {
     expect(problems(insertAfter(5, '    namspace: apps'))).toEqual([
-      '6: environments.prod.namspace is not a key of an environment; its keys are kubeContext, namespace, production, channel, databaseUrlEnv, freezes (did you mean "namespace"?)',
+      '6: environments.prod.namspace is not a key of an environment; its keys are kubeContext, namespace, production, channel, databaseUrlEnv, freezes, healthScript (did you mean "namespace"?)',
     ]);
     expect(problems(replace(12, '      prod: { namespace: edge, replicas: 40 }'))).toEqual([
       '12: services.api-gateway.env.prod.replicas is not a key of a per-environment override; its keys are namespace, deployment, container, maxReplicas (did you mean "maxReplicas"?)',
@@ -156,7 +156,7 @@ describe('parseCatalog', () => {
     ]);
     expect(problems(replace(4, '    kubecontext: prod-cluster'))).toEqual([
       '3: environments.prod.kubeContext is missing; an environment needs kubeContext and namespace',
-      '4: environments.prod.kubecontext is not a key of an environment; its keys are kubeContext, namespace, production, channel, databaseUrlEnv, freezes (did you mean "kubeContext"?)',
+      '4: environments.prod.kubecontext is not a key of an environment; its keys are kubeContext, namespace, production, channel, databaseUrlEnv, freezes, healthScript (did you mean "kubeContext"?)',
     ]);
   });
 
