@@ -120,6 +120,17 @@ describe('health', () => {
     );
   });
 
+  it('a hung endpoint is CRITICAL after 5 s, not a health command that never answers', async () => {
+    endpoint = { status: 200, delayMs: 8_000, body: '{"status":"ok"}' };
+    const started = Date.now();
+    const hung = await ask(engineOn(testDb.db), 'health dev');
+    expect(Date.now() - started).toBeLessThan(7_000);
+    expect(hung.kind === 'result' && hung.result.details).toContain(
+      'CRITICAL dev/api-gateway: api no answer within 5 s',
+    );
+    endpoint = { status: 200, delayMs: 0, body: '{"status":"ok"}' };
+  }, 15_000);
+
   it('says what to type when the environment is wrong', async () => {
     const outcome = await ask(engineOn(testDb.db), 'health prdo');
     expect(outcome).toMatchObject({ kind: 'error', code: 'usage' });
