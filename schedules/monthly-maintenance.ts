@@ -5,7 +5,7 @@ import { defineChecklist } from '../src/define.js';
 // make it every Saturday plus the 1st to 7th).
 export default defineChecklist({
   name: 'monthly-maintenance',
-  summary: 'Seed 001 monthly checklist: verified backup, certificates, cleanup report, health.',
+  summary: 'Seed 001 monthly checklist: verified backup, certificates, secret age, cleanup report, health.',
   cron: '0 4 1-7 * 6',
   postTo: 'reports',
   steps: [
@@ -27,6 +27,12 @@ export default defineChecklist({
       command: 'certificates',
       args: {},
       expect: 'no certificate expiring within 30 days',
+    },
+    {
+      title: 'Secret age',
+      command: 'secrets-age',
+      args: { 'max-age': '90d' },
+      expect: 'no secret older than 90 days (rotate the ones listed)',
     },
     {
       title: 'Cleanup report',

@@ -32,6 +32,8 @@ export interface Environment {
   /** NAME of the variable holding this environment's database URL; never the URL. */
   databaseUrlEnv?: string;
   freezes: Freeze[];
+  /** A script under SCRIPTS_DIR that `health` also runs (argv: the environment's name); exit 0 OK, 1 WARN, 2 CRITICAL. */
+  healthScript?: string;
 }
 
 export interface HealthCheck {
@@ -40,6 +42,8 @@ export interface HealthCheck {
   expect?: { status?: number; json?: Record<string, unknown> };
   /** Slower answers are reported as WARN. */
   warnAfterMs?: number;
+  /** The environments whose health this URL tells (default: all). */
+  environments?: string[];
 }
 
 export interface ServiceOverride {
@@ -151,6 +155,19 @@ function crossCheck(data: unknown): Located[] {
           message: `is not an environment; environments are ${environments.join(', ')}${didYouMean(env, environments)}`,
         });
       }
+    }
+    for (const [name, service] of Object.entries(data.services)) {
+      if (!isRecord(service) || !Array.isArray(service.healthChecks)) continue;
+      service.healthChecks.forEach((check, i) => {
+        if (!isRecord(check) || !Array.isArray(check.environments)) return;
+        check.environments.forEach((env, j) => {
+          if (environments.includes(String(env))) return;
+          found.push({
+            path: ['services', name, 'healthChecks', i, 'environments', j],
+            message: `${JSON.stringify(env)} is not an environment; environments are ${environments.join(', ')}${didYouMean(String(env), environments)}`,
+          });
+        });
+      });
     }
   }
   if (isRecord(data.people)) {

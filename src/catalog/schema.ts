@@ -111,6 +111,13 @@ const environment = z
       })
       .optional(),
     freezes: z.array(freeze).default([]),
+    healthScript: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/, {
+        error: (iss) =>
+          `${q(iss.input)} is not a script path; write one under SCRIPTS_DIR, e.g. validation/health_check.sh`,
+      })
+      .optional(),
   })
   .describe('an environment');
 
@@ -129,6 +136,8 @@ const healthCheck = z
       .describe('a health check expectation')
       .optional(),
     warnAfterMs: z.number().int().positive().optional(),
+    /** The environments whose health this URL tells (default: all); an in-cluster URL belongs to one cluster. */
+    environments: z.array(z.string().min(1)).optional(),
   })
   .describe('a health check');
 

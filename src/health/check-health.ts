@@ -103,14 +103,50 @@ export async function httpCheck(check: HealthCheck, signal?: AbortSignal): Promi
   }
 }
 
-/** Every service of the catalog in `env`: its deployment and its HTTP checks, looked at concurrently. */
+const SCRIPT_TIMEOUT_MS = 120_000;
+// The monitoring plugin convention (Nagios, Icinga, Sensu): what an operator's existing check scripts speak.
+const EXIT_LEVEL: Record<number, HealthLevel> = { 0: 'OK', 1: 'WARN', 2: 'CRITICAL' };
+
+/** The environment's health script, if the catalog names one: its exit code is the level, its last line the detail. */
+async function scriptCheck(ctx: RunContext, env: string, script: string): Promise<ComponentHealth> {
+  const name = script.split('/').pop() ?? script;
+  let check: CheckResult;
+  try {
+    const run = await ctx.scripts.run(script, [env], { timeoutMs: SCRIPT_TIMEOUT_MS });
+    const last = run.output.trim().split('\n').pop()?.trim() || '(no output)';
+    const level = run.exitCode === undefined ? undefined : EXIT_LEVEL[run.exitCode];
+    if (run.timedOut) check = { name, level: 'CRITICAL', detail: `no verdict within ${SCRIPT_TIMEOUT_MS / 1000} s` };
+    else if (!level) check = { name, level: 'CRITICAL', detail: `exit ${run.exitCode ?? run.signal}: ${last}` };
+    else check = { name, level, detail: last };
+  } catch (error) {
+    check = { name, level: 'CRITICAL', detail: (error as Error).message };
+  }
+  return { env, component: `script ${script}`, level: check.level, checks: [check] };
+}
+
+/** Every service of the catalog in `env`: its deployment and its HTTP checks, and the environment's script. */
 export async function checkHealth(ctx: RunContext, env: string): Promise<ComponentHealth[]> {
   const services = Object.entries(ctx.catalog.services);
+  const script = ctx.catalog.environments[env]?.healthScript;
+  const [scripted, components] = await Promise.all([
+    script ? scriptCheck(ctx, env, script) : undefined,
+    checkServices(ctx, env, services),
+  ]);
+  return scripted ? [...components, scripted] : components;
+}
+
+function checkServices(
+  ctx: RunContext,
+  env: string,
+  services: Array<[string, RunContext['catalog']['services'][string]]>,
+): Promise<ComponentHealth[]> {
   return Promise.all(
     services.map(async ([service, definition]) => {
       const checks = await Promise.all([
         deploymentCheck(ctx, service, env),
-        ...definition.healthChecks.map((check) => httpCheck(check, ctx.signal)),
+        ...definition.healthChecks
+          .filter((check) => !check.environments || check.environments.includes(env))
+          .map((check) => httpCheck(check, ctx.signal)),
       ]);
       return { env, component: service, level: worst(checks.map((c) => c.level)), checks };
     }),

@@ -90,6 +90,14 @@ export function kubeMaintenance(call: MaintenanceCall): ClusterMaintenance {
       return { deleted, alreadyGone };
     },
 
+    async secrets(scope) {
+      const list = await call(asTarget(scope), { verb: 'list', resource: 'secrets' }, (c) =>
+        c.core.listNamespacedSecret({ namespace: scope.namespace }),
+      );
+      // Only names, types and ages leave this function; the values are dropped here.
+      return list.items.map((s) => ({ name: s.metadata?.name ?? '', type: s.type ?? 'Opaque', ...created(s) }));
+    },
+
     async tlsSecrets(scope) {
       const list = await call(asTarget(scope), { verb: 'list', resource: 'secrets' }, (api) =>
         api.request<V1SecretList>({

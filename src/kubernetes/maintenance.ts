@@ -21,6 +21,13 @@ export interface TlsSecret {
   certificatePem: string;
 }
 
+/** A Secret's name, type and age: never its data. */
+export interface SecretInfo {
+  name: string;
+  type: string;
+  createdAt?: string;
+}
+
 export interface ClusterMaintenance {
   /**
    * Pods that ended (Succeeded or Failed) and Jobs that completed, as the seed's
@@ -35,4 +42,6 @@ export interface ClusterMaintenance {
   ): Promise<{ deleted: FinishedObject[]; alreadyGone: number }>;
   /** The namespace's kubernetes.io/tls Secrets. */
   tlsSecrets(scope: Scope): Promise<TlsSecret[]>;
+  /** Every Secret of the namespace, without its data (for the age check of the monthly rotation). */
+  secrets(scope: Scope): Promise<SecretInfo[]>;
 }

@@ -23,11 +23,3 @@ export async function swapMemory(q: Queryable, key: string, value: string): Prom
   }
   throw new Error(`command_memory: could not store ${key}`);
 }
-
-export async function readMemory(q: Queryable, prefix: string): Promise<Map<string, string>> {
-  const { rows } = await q.query<{ key: string; value: string }>(
-    'select key, value from command_memory where starts_with(key, $1) order by key',
-    [prefix],
-  );
-  return new Map(rows.map((r) => [r.key, r.value]));
-}

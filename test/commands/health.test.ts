@@ -58,7 +58,11 @@ beforeAll(async () => {
     services: {
       'api-gateway': {
         ...(base.services['api-gateway'] as Catalog['services'][string]),
-        healthChecks: [{ name: 'api', url, expect: { status: 200, json: { status: 'ok' } }, warnAfterMs: 300 }],
+        healthChecks: [
+          { name: 'api', url, expect: { status: 200, json: { status: 'ok' } }, warnAfterMs: 300 },
+          // Another cluster's endpoint: never checked as dev's health (it would be CRITICAL here).
+          { name: 'edge', url: 'http://127.0.0.1:9/health', environments: ['prod'] },
+        ],
       },
       backend: base.services.backend as Catalog['services'][string],
     },
@@ -115,6 +119,17 @@ describe('health', () => {
       'CRITICAL dev/api-gateway: api "status" is "degraded", expected "ok"',
     );
   });
+
+  it('a hung endpoint is CRITICAL after 5 s, not a health command that never answers', async () => {
+    endpoint = { status: 200, delayMs: 8_000, body: '{"status":"ok"}' };
+    const started = Date.now();
+    const hung = await ask(engineOn(testDb.db), 'health dev');
+    expect(Date.now() - started).toBeLessThan(7_000);
+    expect(hung.kind === 'result' && hung.result.details).toContain(
+      'CRITICAL dev/api-gateway: api no answer within 5 s',
+    );
+    endpoint = { status: 200, delayMs: 0, body: '{"status":"ok"}' };
+  }, 15_000);
 
   it('says what to type when the environment is wrong', async () => {
     const outcome = await ask(engineOn(testDb.db), 'health prdo');

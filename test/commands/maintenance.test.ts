@@ -169,6 +169,43 @@ describe('/ops certificates [env]', () => {
   });
 });
 
+describe('/ops secrets-age [env]', () => {
+  it('lists the secrets older than the limit, without reading their values; managed types are left out', async () => {
+    const staging = fake('staging-cluster');
+    const opaque = (name: string, type = 'Opaque') =>
+      staging.store.create('secrets', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: NS },
+        type,
+        data: { password: Buffer.from('hunter2-very-secret').toString('base64') },
+      });
+    staging.setTime(new Date(Date.now() - 200 * 86_400_000));
+    opaque('db-credentials');
+    opaque('builder-token', 'kubernetes.io/service-account-token');
+    staging.setTime(new Date());
+    opaque('api-keys');
+
+    const outcome = await ask('secrets-age staging');
+    expect(outcome).toMatchObject({
+      kind: 'result',
+      result: {
+        summary: `1 of 2 secrets in staging are older than 90 days: staging/${NS} db-credentials`,
+        ok: false,
+      },
+    });
+    const details = outcome.kind === 'result' ? (outcome.result.details ?? '') : '';
+    expect(details.split('\n')).toEqual([
+      `OK   staging/${NS} secret api-keys (0m old)`,
+      `WARN staging/${NS} secret db-credentials (200d old)`,
+    ]);
+    expect(JSON.stringify(outcome)).not.toContain('hunter2');
+    expect(await ask('secrets-age staging --max-age 365d')).toMatchObject({
+      result: { summary: '2 secrets in staging, none older than 365 days.', ok: true },
+    });
+  });
+});
+
 describe('a mutating schedule inside a freeze', () => {
   it('is skipped and recorded as skipped (not failed), and changes nothing', async () => {
     const staging = fake('staging-cluster');

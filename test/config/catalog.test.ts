@@ -85,7 +85,7 @@ describe('parseCatalog', () => {
 
   it('reports an unknown nested key on its line', () => {
     expect(problems(insertAfter(5, '    namspace: apps'))).toEqual([
-      '6: environments.prod.namspace is not a key of an environment; its keys are kubeContext, namespace, production, channel, databaseUrlEnv, freezes (did you mean "namespace"?)',
+      '6: environments.prod.namspace is not a key of an environment; its keys are kubeContext, namespace, production, channel, databaseUrlEnv, freezes, healthScript (did you mean "namespace"?)',
     ]);
     expect(problems(replace(12, '      prod: { namespace: edge, replicas: 40 }'))).toEqual([
       '12: services.api-gateway.env.prod.replicas is not a key of a per-environment override; its keys are namespace, deployment, container, maxReplicas (did you mean "maxReplicas"?)',
@@ -128,6 +128,18 @@ describe('parseCatalog', () => {
     ]);
   });
 
+  it('reports a health check limited to an undeclared environment', () => {
+    const lines = [
+      ...VALID.slice(0, 10),
+      '    healthChecks:',
+      '      - { name: api, url: "http://api-gateway.apps.svc/health", environments: [prod, stagign] }',
+      ...VALID.slice(10),
+    ];
+    expect(problems(lines)).toEqual([
+      '12: services.api-gateway.healthChecks[0].environments[1] "stagign" is not an environment; environments are dev, prod',
+    ]);
+  });
+
   it('reports names that are not DNS labels, bounds, types and missing keys', () => {
     expect(
       problems([
@@ -144,7 +156,7 @@ describe('parseCatalog', () => {
     ]);
     expect(problems(replace(4, '    kubecontext: prod-cluster'))).toEqual([
       '3: environments.prod.kubeContext is missing; an environment needs kubeContext and namespace',
-      '4: environments.prod.kubecontext is not a key of an environment; its keys are kubeContext, namespace, production, channel, databaseUrlEnv, freezes (did you mean "kubeContext"?)',
+      '4: environments.prod.kubecontext is not a key of an environment; its keys are kubeContext, namespace, production, channel, databaseUrlEnv, freezes, healthScript (did you mean "kubeContext"?)',
     ]);
   });
 

@@ -108,5 +108,10 @@ describe.skipIf(!binary)('maintenance endpoints: kubectl and the adapter agree',
     expect(ours?.name).toBe('api-tls');
     expect(ours?.certificatePem).toBe(Buffer.from(secret.data['tls.crt'] ?? '', 'base64').toString('utf8'));
     expect(ours?.certificatePem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    const all = JSON.parse((await k('get', 'secrets', '-o', 'json')).stdout) as {
+      items: Array<{ metadata: { name: string; creationTimestamp: string }; type: string }>;
+    };
+    const ages = (await cluster.secrets(scope)).map((s) => [s.name, s.type, Date.parse(s.createdAt ?? '')]);
+    expect(ages).toEqual(all.items.map((s) => [s.metadata.name, s.type, Date.parse(s.metadata.creationTimestamp)]));
   });
 });

@@ -120,7 +120,7 @@ function dueTicks(): number[] {
 /** Every due tick claimed and finished (or, for the held run, still running). */
 async function settle(db: Db, due: number[], until: Date) {
   const expected = due.filter((t) => t <= until.getTime()).length;
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 3_000; i++) {
     const { rows: counts } = await db.query<{ total: number; running: number }>(
       `select count(*)::int as total, (count(*) filter (where state = 'running'))::int as running from schedule_runs`,
     );
