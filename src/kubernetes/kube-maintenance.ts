@@ -91,8 +91,8 @@ export function kubeMaintenance(call: MaintenanceCall): ClusterMaintenance {
     },
 
     async secrets(scope) {
-      const list = await call(asTarget(scope), { verb: 'list', resource: 'secrets' }, (c) =>
-        c.core.listNamespacedSecret({ namespace: scope.namespace }),
+      const list = await call(asTarget(scope), { verb: 'list', resource: 'secrets' }, (api) =>
+        api.request<V1SecretList>({ path: kubePath`/api/v1/namespaces/${scope.namespace}/secrets` }),
       );
       // Only names, types and ages leave this function; the values are dropped here.
       return list.items.map((s) => ({ name: s.metadata?.name ?? '', type: s.type ?? 'Opaque', ...created(s) }));
