@@ -1,5 +1,24 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/define.js';
+import { type CommandInfo, defineCommand } from '../src/define.js';
+
+const short = (text: string, max = 72) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** One row per single-word command; one row per group, naming its subcommands. */
+function grouped(commands: readonly CommandInfo[]): string[][] {
+  const groups = new Map<string, CommandInfo[]>();
+  for (const c of commands) {
+    const head = c.name.split(' ')[0] as string;
+    groups.set(head, [...(groups.get(head) ?? []), c]);
+  }
+  return [...groups].map(([head, members]) => {
+    const base = members.find((c) => c.name === head);
+    const subs = members.filter((c) => c !== base).map((c) => c.name.slice(head.length + 1));
+    if (subs.length === 0) return [head, short(base?.summary ?? '')];
+    if (!base && subs.length === 1) return [members[0]?.name ?? head, short(members[0]?.summary ?? '')];
+    const also = `${base ? 'also ' : ''}${subs.join(', ')} (/ops help ${head})`;
+    return [head, base ? `${short(base.summary, 40)} — ${also}` : also];
+  });
+}
 
 export default defineCommand({
   name: 'help',
@@ -30,9 +49,14 @@ export default defineCommand({
     if (shown.length === 0) {
       return { summary: `No command or group "${wanted}" that you may run. Type /ops help for the list.`, ok: false };
     }
-    const width = Math.max(...shown.map((c) => c.name.length));
-    const lines = shown.map((c) => `${c.name.padEnd(width)}  ${c.summary}`);
+    // The whole list must fit one message at 3 a.m.: a group (incident, db, schedule…) is one line.
+    const rows = wanted ? shown.map((c) => [c.name, c.summary]) : grouped(shown);
+    const width = Math.max(...rows.map(([name]) => (name as string).length));
+    const lines = rows.map(
+      ([name, summary]) => `${(name as string).padEnd(width)}  ${wanted ? short(summary as string) : summary}`,
+    );
     const title = wanted ? `Commands in ${wanted}` : 'Commands you may run';
-    return { summary: `${title} — /ops help <command> for details`, details: lines.join('\n') };
+    const more = wanted ? '' : '; /ops help <group> for a group';
+    return { summary: `${title} — /ops help <command> for details${more}`, details: lines.join('\n') };
   },
 });
