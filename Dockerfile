@@ -33,10 +33,26 @@ RUN npm run build && mkdir -p scripts src/store/migrations
 FROM node:20-bookworm-slim AS runtime
 
 # tini as PID 1: forwards SIGTERM to node and reaps the zombies that runbook
-# scripts (run through execa) may leave behind.
+# scripts (run through execa) may leave behind. postgresql-client: pg_dump,
+# pg_restore and psql for the backup, restore and verify scripts (PostgreSQL 15,
+# Debian bookworm's, the same major version as the databases the runbooks name).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends tini \
+  && apt-get install -y --no-install-recommends tini postgresql-client ca-certificates curl \
   && rm -rf /var/lib/apt/lists/*
+
+# helm for helm-history and helm-rollback: not in Debian, so fetched from get.helm.sh and
+# checked against the checksum published beside it. Build with --build-arg HELM_VERSION=
+# (empty) to leave it out; the helm commands then say helm is not installed.
+ARG HELM_VERSION=v3.16.4
+RUN if [ -n "$HELM_VERSION" ]; then \
+      arch="$(dpkg --print-architecture)" \
+      && curl -fsSLo /tmp/helm.tgz "https://get.helm.sh/helm-${HELM_VERSION}-linux-${arch}.tar.gz" \
+      && curl -fsSLo /tmp/helm.tgz.sha256 "https://get.helm.sh/helm-${HELM_VERSION}-linux-${arch}.tar.gz.sha256sum" \
+      && echo "$(cut -d' ' -f1 /tmp/helm.tgz.sha256)  /tmp/helm.tgz" | sha256sum -c - \
+      && tar -xzf /tmp/helm.tgz -C /tmp "linux-${arch}/helm" \
+      && install -m 0755 "/tmp/linux-${arch}/helm" /usr/local/bin/helm \
+      && rm -rf /tmp/helm.tgz* "/tmp/linux-${arch}"; \
+    fi
 
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
@@ -55,8 +71,11 @@ COPY --from=build /app/src/store/migrations ./src/store/migrations
 # Example catalog (OPSBOT_CATALOG defaults to ./catalog.yaml): mount your own over
 # it, or point OPSBOT_CATALOG elsewhere (the Helm chart uses /etc/opsbot/catalog.yaml).
 COPY --from=build /app/catalog.yaml ./catalog.yaml
-# Runbook scripts (SCRIPTS_DIR defaults to ./scripts).
+# Runbook scripts (SCRIPTS_DIR defaults to ./scripts): the team's own, if the repository has them.
 COPY --from=build /app/scripts ./scripts
+# The shipped examples of the seeds' scripts (backup, restore, feature flags, validation): set
+# SCRIPTS_DIR=/app/examples/scripts to use them as they are, or copy them into scripts/ and adapt.
+COPY --from=build /app/examples ./examples
 
 # Writable data directory for the embedded database (only used without DATABASE_URL).
 RUN mkdir -p /data && chown 1000:1000 /data
