@@ -77,4 +77,6 @@ export interface AuditEntry {
 
 export interface AuditPort {
   list(filter: { service?: string; env?: string; since: Date; limit: number }): Promise<AuditEntry[]>;
+  /** Recomputes the hash chain: where it breaks first, if anywhere, and how many entries it covers. */
+  verify(): Promise<{ ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string }>;
 }

@@ -5,7 +5,7 @@ import { personOf } from '../approvals/person.js';
 import { policyFor } from '../approvals/policy-for.js';
 import type { ApprovalInfo, ApprovalPort, AuditPort } from '../define.js';
 import { type ApprovalRequest, getApprovalRequest, listDecisions, listPendingRequests } from '../store/approvals.js';
-import { listAudit } from '../store/audit.js';
+import { listAudit, verifyAuditChain } from '../store/audit.js';
 import { listOpenReviews } from '../store/break-glass-reviews.js';
 import { approverCheck } from './approver-check.js';
 import type { EngineDeps } from './engine.js';
@@ -122,6 +122,12 @@ export function createApprovalPort(deps: EngineDeps, executeApproved: (id: strin
 
 export function createAuditPort(deps: EngineDeps): AuditPort {
   return {
+    async verify() {
+      const check = await verifyAuditChain(deps.db);
+      const { rows } = await deps.db.query<{ n: string }>('select count(*) as n from audit_events');
+      const entries = Number(rows[0]?.n ?? 0);
+      return check.ok ? { ok: true, entries } : { ok: false, entries, brokenAt: check.brokenAt, reason: check.reason };
+    },
     async list(filter) {
       const rows = await listAudit(deps.db, {
         since: filter.since,
