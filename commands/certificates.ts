@@ -14,6 +14,7 @@ export default defineCommand({
   summary: 'Certificate expiry: TLS Secrets and HTTPS health checks; under 30 days WARN, under 7 days CRITICAL.',
   usage: ['certificates prod', 'certificates', 'certificates --problems-only'],
   whenToUse: 'Seed 001 "Certificate Expiring": which certificates need renewing, before users see browser errors.',
+  answersAlerts: [{ alert: 'CertificateExpiring', flags: '--problems-only', label: 'Certificates' }],
   args: z.object({
     env: arg.env().optional().describe('one environment (default: all)'),
     problemsOnly: z

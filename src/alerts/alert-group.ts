@@ -57,27 +57,33 @@ export function describeGroup(payload: AlertmanagerPayload, catalog: Catalog): A
 
 const title = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
-/** The commands that declare they answer this alert, run on its service and environment; then "Declare incident". */
+/**
+ * The commands that declare they answer this alert, run on its service and environment (or, for a command that
+ * takes an environment first, on its environment alone); then "Declare incident".
+ */
 export function alertActions(group: AlertGroup, commands: readonly CommandDefinition[]): NextAction[] {
   const actions: NextAction[] = [];
-  if (group.service && group.environment) {
-    const fitting = commands
-      .flatMap((c) =>
-        (c.answersAlerts ?? [])
-          .map((a) => (typeof a === 'string' ? { alert: a } : a))
-          .filter((a) => a.alert === group.alertname)
-          .map((a) => ({ command: c, answer: a })),
-      )
-      // Looking comes before changing.
-      .sort((x, y) => Number(x.command.mutates) - Number(y.command.mutates));
-    for (const { command, answer } of fitting) {
-      const flags = answer.flags ? ` ${answer.flags}` : '';
-      actions.push({
-        label: answer.label ?? `${title(command.name)}${flags}`,
-        command: `${command.name} ${group.service} ${group.environment}${flags}`,
-        ...(answer.style ? { style: answer.style } : command.mutates ? { style: 'danger' as const } : {}),
-      });
-    }
+  const fitting = commands
+    .flatMap((c) =>
+      (c.answersAlerts ?? [])
+        .map((a) => (typeof a === 'string' ? { alert: a } : a))
+        .filter((a) => a.alert === group.alertname)
+        .map((a) => ({ command: c, answer: a })),
+    )
+    // Looking comes before changing.
+    .sort((x, y) => Number(x.command.mutates) - Number(y.command.mutates));
+  for (const { command, answer } of fitting) {
+    const target =
+      alertTarget(command) === 'env'
+        ? group.environment
+        : group.service && group.environment && `${group.service} ${group.environment}`;
+    if (!target) continue;
+    const flags = answer.flags ? ` ${answer.flags}` : '';
+    actions.push({
+      label: answer.label ?? `${title(command.name)}${flags}`,
+      command: `${command.name} ${target}${flags}`,
+      ...(answer.style ? { style: answer.style } : command.mutates ? { style: 'danger' as const } : {}),
+    });
   }
   const severity = group.severity === 'critical' || group.severity === 'page' ? 'sev2' : 'sev3';
   const name = `${group.alertname}${group.service ? ` on ${group.service}` : ''}`.replace(/["“”]/g, '');
@@ -89,23 +95,27 @@ export function alertActions(group: AlertGroup, commands: readonly CommandDefini
   ];
 }
 
+/** What a command's alert button names first: a service and environment, or an environment alone. */
+function alertTarget(c: CommandDefinition): 'service-env' | 'env' | undefined {
+  const [first, second] = fieldsOf(c.args, c.positional).filter((f) => f.positional);
+  if (first?.catalog === 'service' && second?.catalog === 'environment') return 'service-env';
+  if (first?.catalog === 'environment') return 'env';
+  return undefined;
+}
+
 /**
- * A button runs `<command> <service> <env>`: a command that answers alerts must take a catalog service
- * and environment as its first two positional arguments. Checked at start, so a wrong one stops opsbot
- * with its name instead of posting buttons that fail when clicked.
+ * A button runs `<command> <service> <env>` (or `<command> <env>`): a command that answers alerts must take a
+ * catalog service and environment, or an environment, as its first positional arguments. Checked at start, so a
+ * wrong one stops opsbot with its name instead of posting buttons that fail when clicked.
  */
 export function checkAlertAnswers(commands: readonly CommandDefinition[]): void {
-  const wrong = commands.filter((c) => {
-    if (!c.answersAlerts?.length) return false;
-    const [first, second] = fieldsOf(c.args, c.positional).filter((f) => f.positional);
-    return first?.catalog !== 'service' || second?.catalog !== 'environment';
-  });
+  const wrong = commands.filter((c) => c.answersAlerts?.length && !alertTarget(c));
   if (wrong.length > 0)
     throw new OpsError(
       'config',
-      `${wrong.map((c) => c.name).join(', ')}: answersAlerts needs a command whose first two arguments are arg.service() and arg.env().`,
+      `${wrong.map((c) => c.name).join(', ')}: answersAlerts needs a command whose first arguments are arg.service() and arg.env(), or arg.env().`,
       {
-        hint: 'Remove answersAlerts from it, or put service and env first in its args.',
+        hint: 'Remove answersAlerts from it, or put service and env (or env) first in its args.',
       },
     );
 }

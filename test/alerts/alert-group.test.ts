@@ -45,10 +45,11 @@ describe('alert groups', () => {
     ]);
   });
 
-  it('every shipped command that answers alerts takes service and env first', async () => {
+  it('every shipped command that answers alerts takes service and env (or env) first', async () => {
     const registry = await loadRegistry(CONTENT_ROOT);
     expect(() => checkAlertAnswers(registry.commands)).not.toThrow();
     expect(registry.commands.filter((c) => c.answersAlerts?.length).map((c) => c.name)).toEqual([
+      'certificates',
       'diagnose',
       'logs',
       'restart',
@@ -57,19 +58,35 @@ describe('alert groups', () => {
     ]);
   });
 
-  it('stops the start when a command answering alerts does not take service and env first', () => {
-    const backup = defineCommand({
-      name: 'backup',
+  it('a command taking an environment first gets a button on the alert’s environment', () => {
+    const backups = defineCommand({
+      name: 'backups',
       summary: 'b',
-      usage: ['backup prod'],
+      usage: ['backups prod'],
       args: z.object({ env: arg.env() }),
+      mutates: false,
+      requiredRole: 'viewer',
+      answersAlerts: [{ alert: 'BackupMissing', flags: '--all' }],
+      run,
+    });
+    expect(() => checkAlertAnswers([backups])).not.toThrow();
+    const group = { alertname: 'BackupMissing', environment: 'prod' } as Parameters<typeof alertActions>[0];
+    expect(alertActions(group, [backups])[0]).toEqual({ label: 'Backups --all', command: 'backups prod --all' });
+  });
+
+  it('stops the start when a command answering alerts takes neither service and env nor env first', () => {
+    const verify = defineCommand({
+      name: 'verify',
+      summary: 'b',
+      usage: ['verify x'],
+      args: z.object({ id: z.string() }),
       mutates: false,
       requiredRole: 'viewer',
       answersAlerts: ['BackupMissing'],
       run,
     });
-    expect(() => checkAlertAnswers([backup])).toThrow(
-      'backup: answersAlerts needs a command whose first two arguments are arg.service() and arg.env().',
+    expect(() => checkAlertAnswers([verify])).toThrow(
+      'verify: answersAlerts needs a command whose first arguments are arg.service() and arg.env(), or arg.env().',
     );
   });
 });
