@@ -18,6 +18,7 @@ export default defineCommand({
   }),
   positional: 1,
   mutates: true,
+  target: () => 'backups',
   requiredRole: 'operator',
   async plan(ctx, a) {
     const days = Number.parseInt(a.olderThan, 10);

@@ -13,6 +13,7 @@ export default defineCommand({
     table: z.string().min(1).max(200).optional().describe('a table, e.g. products or sales.orders (default: all)'),
   }),
   mutates: true,
+  target: () => 'database',
   requiredRole: 'operator',
   async plan(ctx, a) {
     const db = ctx.database(a.env);

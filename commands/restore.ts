@@ -18,6 +18,8 @@ export default defineCommand({
       .describe('a backup id from /ops backups'),
   }),
   mutates: true,
+  // A restore overwrites the whole database: one at a time, whichever backup it restores.
+  target: () => 'database',
   requiredRole: 'operator',
   // What approvers see: the database that will be overwritten, next to what the backup holds.
   async plan(ctx, a) {

@@ -249,6 +249,11 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
    * environment. Only for commands whose first two arguments are service and env.
    */
   answersAlerts?: readonly AlertAnswer[];
+  /**
+   * For a change that names no catalog service: what it acts on in its environment (e.g. "database"). One
+   * change at a time per target, and one approval request pending per target; default: its first argument.
+   */
+  target?(args: z.infer<S>): string;
   /** Required when `mutates`: reads the target and says exactly what will change. */
   plan?(ctx: RunContext, args: z.infer<S>): Promise<Plan>;
   run(ctx: RunContext, args: z.infer<S>): Promise<CommandResult>;

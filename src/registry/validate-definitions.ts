@@ -20,6 +20,7 @@ export const commandShape = z.object({
   requiredRole: z.union([role, z.object({ default: role, production: role })]),
   run: z.custom<(...a: unknown[]) => unknown>((v) => typeof v === 'function', 'must be an async function (ctx, args)'),
   plan: z.custom<(...a: unknown[]) => unknown>((v) => typeof v === 'function', 'must be a function').optional(),
+  target: z.custom<(...a: unknown[]) => unknown>((v) => typeof v === 'function', 'must be a function').optional(),
 });
 
 export const scheduleShape = z.object({

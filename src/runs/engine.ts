@@ -189,7 +189,7 @@ export function createEngine(deps: EngineDeps): Engine {
         );
       }
       if ((needsApproval && !preapproved) || flags.breakGlass !== undefined) {
-        const service = parsed.service ?? targetOf(parsed.args, env);
+        const service = parsed.service ?? targetOf(command, parsed.args, env);
         if (!env || !choice) throw new OpsError('config', `${command.name} needs approval but names no environment.`);
         return openApproval(deps, {
           runId,
@@ -220,21 +220,23 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       return command.run(ctx, args);
     };
-    const { service } = parsed;
+    // One change per target at a time: a service, or what a command without one says it acts on.
+    const lockOn = command.mutates && env ? (parsed.service ?? targetOf(command, parsed.args, env)) : undefined;
     const result =
-      command.mutates && env && service
+      env && lockOn
         ? await withTargetLock(
             deps.db,
-            { env, service, runId, holder: request.actor.userId, command: command.name },
+            { env, service: lockOn, runId, holder: request.actor.userId, command: command.name },
             execute,
           )
         : await execute();
     return { ...base, kind: 'result', result, audience: command.mutates ? 'channel' : 'requester' };
   }
 
-  // What a change without a service acts on, for approvals and locks: its first other argument (a flag, a
-  // release, a backup id, a pid), else "all".
-  const targetOf = (args: Record<string, unknown>, env: string | undefined) =>
+  // What a change without a service acts on, for approvals and locks: what the command says (restore: the
+  // database), else its first other argument (a flag, a release, a pid), else "all".
+  const targetOf = (command: CommandDefinition, args: Record<string, unknown>, env: string | undefined) =>
+    command.target?.(args) ??
     String(Object.values(args).find((v) => (typeof v === 'string' || typeof v === 'number') && v !== env) ?? 'all');
 
   const tierOf = (service: string | undefined) => (service && deps.catalog.services[service]?.tier) || 'standard';

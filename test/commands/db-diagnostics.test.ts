@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalRequest } from '../../src/store/approvals.js';
 import { listAudit } from '../../src/store/audit.js';
+import { acquireLock, releaseLock } from '../../src/store/locks.js';
 import { type AppDatabase, createAppDatabase } from '../support/app-database.js';
 import { resultOf, startToolsEngine, type ToolsEngine, tempDir, toolsCatalog } from '../support/tools-engine.js';
 
@@ -177,6 +178,28 @@ describe('db activity, db locks, db terminate and db vacuum', () => {
       expect(kinds).toEqual(expect.arrayContaining(['approval.approved', 'approval.executed', 'command.succeeded']));
     } finally {
       delete t.engine.deps.approvals;
+    }
+  });
+
+  it('runs one database-wide change at a time per environment: a vacuum waits for the restore holding the database', async () => {
+    const held = {
+      target: 'staging/database',
+      runId: 'r-restore1',
+      holder: 'U0BOB',
+      command: 'restore',
+      replica: 'r2',
+      leaseSeconds: 60,
+    };
+    expect(await acquireLock(t.testDb.db, held)).toMatchObject({ acquired: true });
+    try {
+      const { outcome } = await t.run('db vacuum staging products');
+      expect(outcome).toMatchObject({
+        kind: 'error',
+        code: 'target_locked',
+        message: expect.stringContaining('database in staging is busy: <@U0BOB> is running restore (run r-restore1)'),
+      });
+    } finally {
+      await releaseLock(t.testDb.db, held.target, held.runId);
     }
   });
 
