@@ -1,7 +1,8 @@
 /**
- * What the approval and audit commands may ask of the engine (part of the RunContext, re-exported by
- * define.ts). Commands see plain data; the rules stay in src/approvals/ and src/store/.
+ * What commands may ask of the engine beyond the cluster (part of the RunContext, re-exported by define.ts):
+ * approvals, audit, freezes, schedules, memory, reports. Commands see plain data; the rules stay in src/.
  */
+import type { Actor, CommandResult } from './define.js';
 
 export interface ApprovalInfo {
   id: string;
@@ -79,4 +80,59 @@ export interface AuditPort {
   list(filter: { service?: string; env?: string; since: Date; limit: number }): Promise<AuditEntry[]>;
   /** Recomputes the hash chain: where it breaks first, if anywhere, and how many entries it covers. */
   verify(): Promise<{ ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string }>;
+}
+
+export interface MemoryPort {
+  /** Stores `value` under `key` and returns what was there before (undefined the first time). */
+  swap(key: string, value: string): Promise<string | undefined>;
+}
+
+/** Reports over the audit trail, incidents, approvals and schedule runs. */
+export interface ReportPort {
+  weekly(range: { since: Date; until: Date }): Promise<CommandResult>;
+}
+
+export interface FreezeInfo {
+  env: string;
+  until: Date;
+  reason: string;
+  /** Who declared it from Slack; "catalog" for the catalog's freezes. */
+  by: string;
+}
+
+export interface FreezePort {
+  list(env?: string): Promise<FreezeInfo[]>;
+  add(env: string, durationMs: number, reason: string, actor: Actor): Promise<FreezeInfo>;
+  /** Lifts the Slack freezes of the environment (the catalog's stay until the catalog changes). */
+  lift(env: string, actor: Actor): Promise<number>;
+}
+
+export interface ScheduleRunInfo {
+  tick: Date;
+  state: string;
+  reason: string | null;
+  summary: string | null;
+  runId: string | null;
+}
+
+export interface ScheduleInfo {
+  name: string;
+  summary?: string;
+  cron: string;
+  timezone: string;
+  command: string;
+  paused: boolean;
+  pausedBy?: string;
+  pauseReason?: string;
+  nextRun?: Date;
+  lastRun?: ScheduleRunInfo;
+}
+
+/** What schedule commands may ask of the scheduler. */
+export interface SchedulePort {
+  list(): Promise<ScheduleInfo[]>;
+  history(name: string, limit?: number): Promise<ScheduleRunInfo[]>;
+  /** Runs the schedule's command now, as `actor` (their roles and the approval rules apply). */
+  runNow(name: string, actor: Actor): Promise<ScheduleRunInfo>;
+  setPaused(name: string, paused: boolean, actor: Actor, reason?: string): Promise<void>;
 }

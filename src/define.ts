@@ -17,7 +17,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Catalog, ResolvedTarget } from './catalog.js';
-import type { ApprovalPort, AuditPort } from './define-ports.js';
+import type { ApprovalPort, AuditPort, FreezePort, MemoryPort, ReportPort, SchedulePort } from './define-ports.js';
 import { OpsError } from './errors.js';
 import type { IncidentPort } from './incidents/port.js';
 import type { Cluster } from './kubernetes/cluster.js';
@@ -29,7 +29,14 @@ export type {
   AuditEntry,
   AuditPort,
   BreakGlassReviewInfo,
+  FreezeInfo,
+  FreezePort,
+  MemoryPort,
   PolicyExplanation,
+  ReportPort,
+  ScheduleInfo,
+  SchedulePort,
+  ScheduleRunInfo,
 } from './define-ports.js';
 export { formatAge, formatBytes, formatDuration, formatTable } from './format.js';
 export {
@@ -165,66 +172,11 @@ export interface RunContext {
   reports?: ReportPort;
 }
 
-export interface MemoryPort {
-  /** Stores `value` under `key` and returns what was there before (undefined the first time). */
-  swap(key: string, value: string): Promise<string | undefined>;
-}
-
-/** Reports over the audit trail, incidents, approvals and schedule runs. */
-export interface ReportPort {
-  weekly(range: { since: Date; until: Date }): Promise<CommandResult>;
-}
-
 /**
  * An alert a command helps with: its Alertmanager `alertname`, and flags added to
  * `<command> <service> <env>` on the alert's button (e.g. "--previous" for logs).
  */
 export type AlertAnswer = string | { alert: string; flags?: string; label?: string; style?: 'primary' | 'danger' };
-
-export interface FreezeInfo {
-  env: string;
-  until: Date;
-  reason: string;
-  /** Who declared it from Slack; "catalog" for the catalog's freezes. */
-  by: string;
-}
-
-export interface FreezePort {
-  list(env?: string): Promise<FreezeInfo[]>;
-  add(env: string, durationMs: number, reason: string, actor: Actor): Promise<FreezeInfo>;
-  /** Lifts the Slack freezes of the environment (the catalog's stay until the catalog changes). */
-  lift(env: string, actor: Actor): Promise<number>;
-}
-
-export interface ScheduleRunInfo {
-  tick: Date;
-  state: string;
-  reason: string | null;
-  summary: string | null;
-  runId: string | null;
-}
-
-export interface ScheduleInfo {
-  name: string;
-  summary?: string;
-  cron: string;
-  timezone: string;
-  command: string;
-  paused: boolean;
-  pausedBy?: string;
-  pauseReason?: string;
-  nextRun?: Date;
-  lastRun?: ScheduleRunInfo;
-}
-
-/** What schedule commands may ask of the scheduler. */
-export interface SchedulePort {
-  list(): Promise<ScheduleInfo[]>;
-  history(name: string, limit?: number): Promise<ScheduleRunInfo[]>;
-  /** Runs the schedule's command now, as `actor` (their roles and the approval rules apply). */
-  runNow(name: string, actor: Actor): Promise<ScheduleRunInfo>;
-  setPaused(name: string, paused: boolean, actor: Actor, reason?: string): Promise<void>;
-}
 
 export type RoleRequirement = Role | { default: Role; production: Role };
 
