@@ -25,6 +25,7 @@ import { consoleLogPath, createLogger } from './logger.js';
 import { createRedactor } from './redact/redact.js';
 import { loadRegistry } from './registry/load-registry.js';
 import { startApprovalSweeper } from './runs/approval-sweeper.js';
+import { approversToTell } from './runs/approver-check.js';
 import { createEngine, type Engine } from './runs/engine.js';
 import { REPLICA_ID } from './runs/target-lock.js';
 import { checklistMessages, describeMissed, scheduleReplies } from './scheduler/schedule-replies.js';
@@ -152,16 +153,18 @@ export async function startOpsbot(config: Config, options: StartOptions = {}): P
       await slack.app.init();
       // Users of other teams (Slack Connect) are external: roles are for members of this workspace only.
       const { team_id: workspaceTeamId, app_id: appId } = await slack.client.auth.test();
+      const directory = createSlackDirectory(slack.client, workspaceTeamId);
       const notifier = createSlackApprovalNotifier({
         client: slack.client,
         db,
         catalog,
         logger,
         sandbox: cluster.cluster.sandbox,
+        approversOf: (request) => approversToTell({ catalog, directory, registry }, request),
       });
       engine = createEngine({
         ...engineDeps,
-        directory: createSlackDirectory(slack.client, workspaceTeamId),
+        directory,
         approvals: { notifier, replica: REPLICA_ID },
       });
       registerOpsListeners(slack.app, {

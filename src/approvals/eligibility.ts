@@ -45,9 +45,8 @@ export async function eligibleApprover(
 
 /**
  * Case 17: is there anyone other than the requester (as a person) who could approve a request for `service`
- * right now? Enumerates the approver roles' user ids and user-group members, narrowed by the service's
- * approvers. When the role is "*" (every full member) and the service names no approvers, the members cannot
- * be enumerated through the Directory: that answers true (a card is posted rather than a false dead end).
+ * right now, as many as the quorum? See otherEligibleApprovers; when the approvers cannot be enumerated ("*"),
+ * this answers true (a card is posted rather than a false dead end).
  */
 export async function hasOtherEligibleApprover(
   catalog: Catalog,
@@ -56,6 +55,25 @@ export async function hasOtherEligibleApprover(
   service: string,
   options: EligibilityOptions = {},
 ): Promise<boolean> {
+  const atLeast = options.atLeast ?? 1;
+  const others = await otherEligibleApprovers(catalog, directory, requester, service, options, atLeast);
+  return others === undefined || others.length >= atLeast;
+}
+
+/**
+ * Who, other than the requester (as a person), could approve a request for `service` now: one Slack user id per
+ * person, at most `limit`. Enumerates the approver roles' user ids and user-group members, narrowed by the
+ * service's approvers. Undefined when the role is "*" (every full member) and the service names no approvers:
+ * the members cannot be enumerated through the Directory.
+ */
+export async function otherEligibleApprovers(
+  catalog: Catalog,
+  directory: Directory,
+  requester: SlackActor,
+  service: string,
+  options: EligibilityOptions,
+  limit: number,
+): Promise<string[] | undefined> {
   // A change whose target is not a catalog service (a feature flag, a database) has no service approvers list.
   const svc: { approvers?: readonly string[] } = catalog.services[service] ?? {};
   const needed = options.fromRoles ?? DEFAULT_ROLES;
@@ -66,25 +84,25 @@ export async function hasOtherEligibleApprover(
   const fromService = svc.approvers === undefined ? undefined : await expand(directory, svc.approvers);
   let candidates: Set<string>;
   if (fromService === undefined) {
-    if (everyone) return true;
+    if (everyone) return undefined;
     candidates = fromRoles;
   } else {
     candidates = everyone ? fromService : new Set([...fromService].filter((id) => fromRoles.has(id)));
   }
   const requesterPerson = personOf(catalog, requester.userId);
   // Persons, not accounts: two accounts of one approver make one approval.
-  const found = new Set<string>();
+  const found = new Map<string, string>();
   for (const userId of candidates) {
     const person = personOf(catalog, userId);
     if (userId === requester.userId || person === requesterPerson || found.has(person)) continue;
     // Candidates are members of our workspace, whoever asked (a schedule has no Slack team of its own).
     const teamId = options.workspaceTeamIds?.[0] ?? requester.teamId;
     if (await eligibleApprover(catalog, directory, { userId, teamId }, service, options)) {
-      found.add(person);
-      if (found.size >= (options.atLeast ?? 1)) return true;
+      found.set(person, userId);
+      if (found.size >= limit) break;
     }
   }
-  return false;
+  return [...found.values()];
 }
 
 function isFullMember(user: DirectoryUser | undefined, teamId: string): boolean {

@@ -21,6 +21,8 @@ export interface SlackNotifierOptions {
   catalog: Catalog;
   logger: Logger;
   sandbox: boolean;
+  /** Eligible approvers to send the card to directly (a DM each), besides the channels. */
+  approversOf?: (request: ApprovalRequest) => Promise<string[]>;
 }
 
 /** Transitions the requester hears about in the card's thread (the outcome of a run is reported by the run). */
@@ -71,6 +73,13 @@ export function createSlackApprovalNotifier(options: SlackNotifierOptions): Appr
       for (const channel of new Set(targets)) if (await post(request, channel)) posted++;
       // Nowhere to show it (no approvals channel, the bot not in the requester's channel): the requester's DM.
       if (posted === 0 && !request.requester.startsWith('schedule:')) await post(request, request.requester);
+      // Each eligible approver gets the card directly too; clicks there count like the channel's, and the copy is
+      // redrawn on every transition like the others (case 38).
+      const approvers = await options.approversOf?.(request).catch((error) => {
+        logger.warn({ err: error, approval: request.id }, 'could not list the approvers to tell');
+        return [];
+      });
+      for (const approver of approvers ?? []) await post(request, approver);
     },
     async changed(request) {
       const message = request.breakGlass ? renderBreakGlass(request, await reviewOf(request)) : await card(request);

@@ -77,6 +77,21 @@ describe('a production change over Slack', () => {
       .poll(() => JSON.stringify(cardIn(APPROVALS, id)?.blocks))
       .not.toContain('"action_id":"approval_approve"');
     expect(JSON.stringify(cardIn(APPROVALS, id)?.blocks)).toContain('Approved by <@U0BOB>');
+    // The other eligible approvers (Bob and Dave, not Alice) got the card directly, and their copies follow too.
+    const direct = t.slack.messages.filter(
+      (m) =>
+        m.channel !== APPROVALS &&
+        m.channel !== CHANNEL &&
+        JSON.stringify(m.blocks ?? []).includes(id) &&
+        JSON.stringify(m.blocks ?? []).includes('*Approvals*'),
+    );
+    expect(direct).toHaveLength(2);
+    for (const copy of direct) expect(JSON.stringify(copy.blocks)).not.toContain('"action_id":"approval_approve"');
+    const dmTargets = t.slack.calls
+      .filter((c) => c.method === 'chat.postMessage' && String(c.args.text).includes(`(${id})`))
+      .map((c) => c.args.channel);
+    expect(dmTargets).toEqual(expect.arrayContaining(['U0BOB', 'U0DAVE']));
+    expect(dmTargets).not.toContain('U0ALICE');
     const kinds = (await listAudit(t.testDb.db, { requestId: id, limit: 50 })).map((e) => e.kind);
     expect(kinds).toEqual(
       expect.arrayContaining([
