@@ -14,6 +14,7 @@ import { isApprovalMessage } from '../approvals/approval-messages.js';
 import { cancel } from '../approvals/cancel.js';
 import { decide } from '../approvals/decide.js';
 import { personOf } from '../approvals/person.js';
+import { stateSentence } from '../approvals/state-text.js';
 import type { ApprovalNotifier } from '../runs/approval-notifier.js';
 import { approverCheck } from '../runs/approver-check.js';
 import type { Engine } from '../runs/engine.js';
@@ -163,7 +164,7 @@ export function registerApprovalListeners(app: App, options: ApprovalListenerOpt
     APPROVAL_ACTIONS.reject,
     onButton(async (click, say, { triggerId, body }) => {
       if (click.request.state !== 'pending')
-        return void (await say(`This request is ${click.request.state.replace('_', ' ')}; nothing was recorded.`));
+        return void (await say(`${stateSentence(click.request)} Nothing was recorded.`));
       await app.client.views.open({
         trigger_id: triggerId,
         view: rejectModal(click.request, {

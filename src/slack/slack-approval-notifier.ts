@@ -100,8 +100,10 @@ export function createSlackApprovalNotifier(options: SlackNotifierOptions): Appr
     async breakGlass(request) {
       const message = renderBreakGlass(request, await reviewOf(request));
       const envChannel = catalog.environments[request.env]?.channel;
+      // Loud: the channels, and each approver directly, since one of them must review it within 24 hours.
+      const approvers = await options.approversOf?.(request).catch(() => []);
       for (const channel of new Set(
-        [approvalsChannel, envChannel, request.channelId].filter((c): c is string => !!c),
+        [approvalsChannel, envChannel, request.channelId, ...(approvers ?? [])].filter((c): c is string => !!c),
       )) {
         try {
           const posted = await client.chat.postMessage({ channel, ...message });
