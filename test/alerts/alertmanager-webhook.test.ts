@@ -4,6 +4,7 @@
  * message, a wrong token, bad payloads, and routing into an open incident's channel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIncident } from '../../src/incidents/incident-store.js';
 import { listTimeline } from '../../src/incidents/timeline-store.js';
 import { listAudit } from '../../src/store/audit.js';
 import { auditRow, PEOPLE } from '../incidents/incident-support.js';
@@ -148,6 +149,10 @@ describe('the Alertmanager webhook', () => {
       String(c.args.name).endsWith('-higherrorrate-on-api-gateway'),
     );
     const incidentChannel = (create.response.channel as { id: string }).id;
+    // The declaration goes on after conversations.create (invites, topic, pin); alerts route once it has a channel.
+    await expect
+      .poll(async () => (await getIncident(t.testDb.db, incidentId))?.channelId, { timeout: 10_000 })
+      .toBe(incidentChannel);
 
     // The next alert on api-gateway in staging goes to the incident's channel and onto its timeline.
     await deliver(
