@@ -104,7 +104,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
           commander: input.commander ?? actor.userId,
           declaredBy: actor.userId,
         });
-        await appendAudit(tx, {
+        const declared = await appendAudit(tx, {
           actor: actor.userId,
           teamId: actor.teamId,
           kind: 'incident.declared',
@@ -117,7 +117,8 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
             commander: created.commander,
           },
         });
-        return created;
+        // One declaration time everywhere: the audit row's (the timeline's first event), not the transaction's start.
+        return store.setDeclaredAt(tx, created.id, declared.at);
       });
       let current = incident;
       try {

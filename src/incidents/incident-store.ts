@@ -31,6 +31,14 @@ export async function insertIncident(
   return rows[0] as IncidentInfo;
 }
 
+export async function setDeclaredAt(q: Queryable, id: string, at: Date): Promise<IncidentInfo> {
+  const { rows } = await q.query<IncidentInfo>(
+    `update incidents set declared_at = $2 where id = $1 returning ${COLUMNS}`,
+    [id, at],
+  );
+  return rows[0] as IncidentInfo;
+}
+
 export async function getIncident(q: Queryable, id: string): Promise<IncidentInfo | undefined> {
   const { rows } = await q.query<IncidentInfo>(`select ${COLUMNS} from incidents where id = $1`, [id]);
   return rows[0];

@@ -67,9 +67,10 @@ async function createMigrationsTable(q: Queryable): Promise<void> {
       applied_at timestamptz not null default now()
     )`);
   } catch (error) {
-    // Two processes creating it at the same moment: the loser gets a duplicate error; the table exists.
+    // Two processes creating it at the same moment: the loser gets a duplicate error (on the table, or on its row
+    // type: "type schema_migrations already exists", 42710); either way the table exists.
     const code = (error as { code?: string }).code;
-    if (code !== '23505' && code !== '42P07') throw error;
+    if (code !== '23505' && code !== '42P07' && code !== '42710') throw error;
   }
 }
 
