@@ -7,7 +7,7 @@
  */
 import type { Catalog } from '../catalog.js';
 import { ROLES, type Role } from '../define.js';
-import { type Directory, type DirectoryUser, resolveRoles, satisfies } from '../runs/authorize.js';
+import { type Directory, isFullMember, resolveRoles, satisfies } from '../runs/authorize.js';
 import { personOf } from './person.js';
 import type { SlackActor } from './types.js';
 
@@ -103,10 +103,6 @@ export async function otherEligibleApprovers(
     }
   }
   return [...found.values()];
-}
-
-function isFullMember(user: DirectoryUser | undefined, teamId: string): boolean {
-  return !!user && !user.isGuest && !user.isBot && !user.deleted && (!user.teamId || user.teamId === teamId);
 }
 
 async function listedIn(directory: Directory, members: readonly string[], userId: string): Promise<boolean> {

@@ -2,13 +2,12 @@
 import type { Writable } from 'node:stream';
 import { stateSentence } from '../approvals/state-text.js';
 import type { ApprovalNotifier } from '../runs/approval-notifier.js';
+import { textOf as what } from '../runs/approval-text.js';
 import type { Replies } from '../runs/outcome.js';
-import type { ApprovalRequest } from '../store/approvals.js';
 import { renderOutcomeText } from './render-text.js';
 
 export function createConsoleApprovalNotifier(output: Writable): ApprovalNotifier {
   const line = (text: string) => output.write(`${text}\n`);
-  const what = (r: ApprovalRequest) => `${r.command} ${r.service} ${r.env}`;
   return {
     async opened(r) {
       line(

@@ -44,9 +44,7 @@ export async function resolveRoles(
   actor: { userId: string; teamId: string },
 ): Promise<Role[]> {
   const user = await directory.user(actor.userId);
-  const home = directory.workspaceTeamId ?? actor.teamId;
-  const fullMember = !!user && !user.isGuest && !user.isBot && !user.deleted && (!user.teamId || user.teamId === home);
-  if (!fullMember) return [];
+  if (!isFullMember(user, directory.workspaceTeamId ?? actor.teamId)) return [];
   const roles: Role[] = [];
   for (const role of ROLES) {
     const members = (catalog.roles as Partial<Record<Role, readonly string[]>>)[role] ?? [];
@@ -62,6 +60,11 @@ export async function resolveRoles(
     }
   }
   return roles;
+}
+
+/** Not a guest, a bot, a deactivated account or a member of another team (Slack Connect). */
+export function isFullMember(user: DirectoryUser | undefined, teamId: string): boolean {
+  return !!user && !user.isGuest && !user.isBot && !user.deleted && (!user.teamId || user.teamId === teamId);
 }
 
 export function requiredRoleFor(requirement: RoleRequirement, production: boolean): Role {

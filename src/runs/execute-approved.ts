@@ -17,6 +17,7 @@ import type { ExecutionOutcome } from '../store/approvals.js';
 import { type ApprovalRequest, getApprovalRequest } from '../store/approvals.js';
 import { activeFreezes } from '../store/freezes.js';
 import { finishRequest } from '../store/requests.js';
+import { textOf } from './approval-text.js';
 import { approverCheck } from './approver-check.js';
 import { auditRun, auditStart } from './audit-run.js';
 import { requiredRoleFor, resolveRoles, satisfies } from './authorize.js';
@@ -156,10 +157,6 @@ export async function executeApproved(
 
 export const requesterKind = (request: ApprovalRequest): 'schedule' | 'user' =>
   request.requester.startsWith('schedule:') ? 'schedule' : 'user';
-
-export function textOf(request: ApprovalRequest): string {
-  return `${request.command} ${request.service} ${request.env}`;
-}
 
 /** Schedules act with operator rights; a person's roles are re-read now (a deactivated requester holds none). */
 async function requesterRoles(deps: EngineDeps, request: ApprovalRequest): Promise<Role[]> {

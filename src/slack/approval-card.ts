@@ -5,7 +5,7 @@
  * formatting (case 37). Final states have no buttons (case 38).
  */
 
-import { utcTime } from '../runs/approval-text.js';
+import { textOf, utcTime } from '../runs/approval-text.js';
 import type { ApprovalDecision, ApprovalRequest } from '../store/approvals.js';
 import { truncateText } from './block-limits.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -52,7 +52,7 @@ export function renderApprovalCard(
   options: { sandbox?: boolean } = {},
 ): SlackMessage {
   const [icon, title] = HEADLINE[request.state];
-  const what = `${request.command} ${request.service} ${request.env}`;
+  const what = textOf(request);
   const approvals = decisions.filter((d) => d.decision === 'approve');
   const blocks: Block[] = [
     section(
@@ -125,7 +125,7 @@ export function renderBreakGlass(
   request: ApprovalRequest,
   review: { acknowledgedBy: string | null; acknowledgedAt: Date | null; dueAt: Date },
 ): SlackMessage {
-  const what = `${request.command} ${request.service} ${request.env}`;
+  const what = textOf(request);
   const blocks: Block[] = [
     section(
       `:rotating_light: *BREAK-GLASS* by <@${request.requester}> for ${escapeMrkdwn(request.incidentId ?? '')}: \`${escapeMrkdwn(what)}\` ran without a second approver.`,

@@ -1,4 +1,5 @@
 /** Reject asks for a reason (required, ≤ 500 characters): the requester reads it on the card. */
+import { textOf } from '../runs/approval-text.js';
 import type { ApprovalRequest } from '../store/approvals.js';
 
 export const REJECT_CALLBACK = 'approval_reject_reason';
@@ -26,7 +27,7 @@ export function rejectModal(request: ApprovalRequest, card: Omit<RejectMetadata,
         type: 'section',
         text: {
           type: 'plain_text',
-          text: `${request.command} ${request.service} ${request.env} (${request.id}). A rejection is final.`,
+          text: `${textOf(request)} (${request.id}). A rejection is final.`,
         },
       },
       {

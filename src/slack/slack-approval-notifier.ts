@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { listApprovalMessages, recordApprovalMessage } from '../approvals/approval-messages.js';
 import type { Catalog } from '../catalog.js';
 import type { ApprovalNotifier } from '../runs/approval-notifier.js';
+import { textOf } from '../runs/approval-text.js';
 import { type ApprovalRequest, listDecisions } from '../store/approvals.js';
 import { getReview } from '../store/break-glass-reviews.js';
 import type { Db } from '../store/db.js';
@@ -91,7 +92,7 @@ export function createSlackApprovalNotifier(options: SlackNotifierOptions): Appr
       const told = TOLD[request.state];
       const thread = told ? await threadOf(request) : undefined;
       if (told && thread) {
-        const text = `${who(request.requester)} request \`${request.id}\` (${escapeMrkdwn(`${request.command} ${request.service} ${request.env}`)}) ${told}`;
+        const text = `${who(request.requester)} request \`${request.id}\` (${escapeMrkdwn(textOf(request))}) ${told}`;
         await client.chat
           .postMessage({ channel: thread.channel, thread_ts: thread.ts, text })
           .catch((error) => logger.warn({ err: error }, 'could not tell the requester'));
@@ -124,7 +125,7 @@ export function createSlackApprovalNotifier(options: SlackNotifierOptions): Appr
       const approvers = (catalog.services[request.service]?.approvers ?? catalog.roles.approver ?? []).filter(
         (id) => /^[UW]/.test(id) && id !== request.requester,
       );
-      const text = `Still waiting for approval, about ${minutes} min left: \`${escapeMrkdwn(`${request.command} ${request.service} ${request.env}`)}\` by ${who(request.requester)}.${approvers.length ? ` ${approvers.map((id) => `<@${id}>`).join(' ')}` : ''}`;
+      const text = `Still waiting for approval, about ${minutes} min left: \`${escapeMrkdwn(textOf(request))}\` by ${who(request.requester)}.${approvers.length ? ` ${approvers.map((id) => `<@${id}>`).join(' ')}` : ''}`;
       await client.chat
         .postMessage({ channel: card.channelId, thread_ts: card.messageTs, text })
         .catch((error) => logger.warn({ err: error }, 'could not remind approvers'));
@@ -132,7 +133,7 @@ export function createSlackApprovalNotifier(options: SlackNotifierOptions): Appr
     async reviewOverdue(request) {
       const channel = approvalsChannel ?? catalog.channels.alerts;
       if (!channel) return;
-      const text = `:rotating_light: The review of break-glass change \`${request.id}\` by ${who(request.requester)} (${escapeMrkdwn(`${request.command} ${request.service} ${request.env}`)}) is overdue. An approver must acknowledge it on its announcement.`;
+      const text = `:rotating_light: The review of break-glass change \`${request.id}\` by ${who(request.requester)} (${escapeMrkdwn(textOf(request))}) is overdue. An approver must acknowledge it on its announcement.`;
       await client.chat
         .postMessage({ channel, text })
         .catch((error) => logger.error({ err: error }, 'could not report an overdue review'));
