@@ -48,3 +48,18 @@ export async function auditApproval(
     },
   });
 }
+
+/** A decision or cancel naming a request that does not exist: refused, and the attempt is on the trail. */
+export async function auditUnknownRequest(
+  q: Queryable,
+  input: { requestId: string; actor: { userId: string; teamId: string }; person: string },
+  action: string,
+): Promise<void> {
+  await appendAudit(q, {
+    actor: input.actor.userId,
+    teamId: input.actor.teamId,
+    kind: 'approval.refused',
+    requestId: input.requestId,
+    payload: { action, refusal: 'not_found', actorPerson: input.person },
+  });
+}

@@ -4,9 +4,8 @@
  * wins, and the other sees the new state.
  */
 import { type ApprovalRequest, lockApprovalRequest, transitionRequest } from '../store/approvals.js';
-import { appendAudit } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import { auditApproval } from './audit-approval.js';
+import { auditApproval, auditUnknownRequest } from './audit-approval.js';
 import { stateSentence } from './state-text.js';
 import type { SlackActor } from './types.js';
 
@@ -30,13 +29,7 @@ export async function cancel(db: Db, input: CancelInput): Promise<CancelOutcome>
   return db.transaction(async (tx) => {
     const locked = await lockApprovalRequest(tx, input.requestId);
     if (!locked) {
-      await appendAudit(tx, {
-        actor: input.actor.userId,
-        teamId: input.actor.teamId,
-        kind: 'approval.refused',
-        requestId: input.requestId,
-        payload: { action: 'cancel', refusal: 'not_found', actorPerson: input.person },
-      });
+      await auditUnknownRequest(tx, input, 'cancel');
       return {
         kind: 'refused',
         reason: 'not_found',

@@ -17,9 +17,8 @@ import {
   lockApprovalRequest,
   transitionRequest,
 } from '../store/approvals.js';
-import { appendAudit } from '../store/audit.js';
 import type { Db, Queryable } from '../store/db.js';
-import { auditApproval } from './audit-approval.js';
+import { auditApproval, auditUnknownRequest } from './audit-approval.js';
 import { APPROVAL_LIMITS } from './limits.js';
 import { matchesParamsHash } from './params-hash.js';
 import { stateSentence } from './state-text.js';
@@ -64,13 +63,7 @@ export async function decide(db: Db, input: DecideInput): Promise<DecisionOutcom
   return db.transaction(async (tx) => {
     const locked = await lockApprovalRequest(tx, input.requestId);
     if (!locked) {
-      await appendAudit(tx, {
-        actor: input.actor.userId,
-        teamId: input.actor.teamId,
-        kind: 'approval.refused',
-        requestId: input.requestId,
-        payload: { action: input.decision, refusal: 'not_found', actorPerson: input.person },
-      });
+      await auditUnknownRequest(tx, input, input.decision);
       return refusedWith('not_found', `There is no approval request ${input.requestId}.`, null);
     }
     const { request, dbNow } = locked;

@@ -1,11 +1,10 @@
-/** The ApprovalPort and AuditPort behind `/ops approvals`, `/ops policy` and `/ops audit`. */
+/** The ApprovalPort behind `/ops approvals` and `/ops policy`. */
 import { cancel } from '../approvals/cancel.js';
 import { decide } from '../approvals/decide.js';
 import { personOf } from '../approvals/person.js';
 import { policyFor } from '../approvals/policy-for.js';
-import type { ApprovalInfo, ApprovalPort, AuditPort } from '../define.js';
+import type { ApprovalInfo, ApprovalPort } from '../define.js';
 import { type ApprovalRequest, getApprovalRequest, listDecisions, listPendingRequests } from '../store/approvals.js';
-import { listAudit, verifyAuditChain } from '../store/audit.js';
 import { listOpenReviews } from '../store/break-glass-reviews.js';
 import { approverCheck } from './approver-check.js';
 import type { EngineDeps } from './engine.js';
@@ -116,35 +115,6 @@ export function createApprovalPort(deps: EngineDeps, executeApproved: (id: strin
             }
           : {}),
       };
-    },
-  };
-}
-
-export function createAuditPort(deps: EngineDeps): AuditPort {
-  return {
-    async verify() {
-      const check = await verifyAuditChain(deps.db);
-      const { rows } = await deps.db.query<{ n: string }>('select count(*) as n from audit_events');
-      const entries = Number(rows[0]?.n ?? 0);
-      return check.ok ? { ok: true, entries } : { ok: false, entries, brokenAt: check.brokenAt, reason: check.reason };
-    },
-    async list(filter) {
-      const rows = await listAudit(deps.db, {
-        since: filter.since,
-        target: filter.service,
-        environment: filter.env,
-        limit: filter.limit,
-      });
-      return rows.map((e) => ({
-        at: e.at,
-        actor: e.actor,
-        kind: e.kind,
-        command: e.command,
-        environment: e.environment,
-        target: e.target,
-        requestId: e.requestId,
-        gist: String(e.payload.summary ?? e.payload.message ?? e.payload.text ?? e.payload.reason ?? ''),
-      }));
     },
   };
 }
