@@ -7,7 +7,7 @@ export default defineCommand({
   usage: ['incident commander @bob'],
   args: z.object({
     user: arg.user(),
-    incident: z.string().optional().describe('INC-n (default: this channel’s incident)'),
+    incident: arg.incident(),
   }),
   positional: 1,
   mutates: false,

@@ -7,7 +7,7 @@ export default defineCommand({
   usage: ['incident note failover to the replica started', 'incident note "customer reports from EU only"'],
   args: z.object({
     text: arg.text('note'),
-    incident: z.string().optional().describe('INC-n (default: this channel’s incident)'),
+    incident: arg.incident(),
   }),
   positional: 1,
   mutates: false,

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/define.js';
+import { arg, defineCommand } from '../src/define.js';
 
 export default defineCommand({
   name: 'incident postmortem',
   summary: 'Write the postmortem (markdown, from the timeline) and upload it to the incident channel.',
   usage: ['incident postmortem', 'incident postmortem --tz Europe/Lisbon'],
   args: z.object({
-    incident: z.string().optional().describe('INC-n (default: this channel’s incident)'),
+    incident: arg.incident(),
     tz: z
       .string()
       .refine((zone) => {

@@ -7,7 +7,7 @@ export default defineCommand({
   usage: ['incident resolve rolled back api-gateway to 4.1, errors gone'],
   args: z.object({
     summary: arg.text('summary'),
-    incident: z.string().optional().describe('INC-n (default: this channel’s incident)'),
+    incident: arg.incident(),
   }),
   positional: 1,
   mutates: false,

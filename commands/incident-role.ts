@@ -8,7 +8,7 @@ export default defineCommand({
   args: z.object({
     role: z.string().regex(/^[a-z][a-z-]{1,19}$/, 'a role name like comms or scribe'),
     user: arg.user(),
-    incident: z.string().optional().describe('INC-n (default: this channel’s incident)'),
+    incident: arg.incident(),
   }),
   positional: 2,
   mutates: false,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/define.js';
+import { arg, defineCommand } from '../src/define.js';
 
 export default defineCommand({
   name: 'incident severity',
@@ -10,7 +10,7 @@ export default defineCommand({
       .string()
       .transform((v) => v.toUpperCase().replace(/^(\d)$/, 'SEV$1'))
       .pipe(z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4'], 'a severity: sev1 (worst) to sev4')),
-    incident: z.string().optional().describe('INC-n (default: this channel’s incident)'),
+    incident: arg.incident(),
   }),
   positional: 1,
   mutates: false,

@@ -11,7 +11,7 @@ export default defineCommand({
   args: z.object({
     status: z.enum(['investigating', 'identified', 'monitoring', 'resolved']),
     update: arg.text('update'),
-    incident: z.string().optional().describe('INC-n (default: this channel’s incident)'),
+    incident: arg.incident(),
   }),
   positional: 2,
   mutates: false,

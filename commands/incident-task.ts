@@ -8,7 +8,7 @@ export default defineCommand({
   args: z.object({
     text: arg.text('task'),
     owner: arg.user().optional(),
-    incident: z.string().optional().describe('INC-n (default: this channel’s incident)'),
+    incident: arg.incident(),
   }),
   positional: 1,
   mutates: false,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/define.js';
+import { arg, defineCommand } from '../src/define.js';
 
 export default defineCommand({
   name: 'incident timeline',
   summary: 'Show the incident’s timeline: actions, approvals, alerts, updates and notes, oldest first (UTC).',
   usage: ['incident timeline', 'incident timeline --incident INC-4'],
-  args: z.object({ incident: z.string().optional().describe('INC-n (default: this channel’s incident)') }),
+  args: z.object({ incident: arg.incident() }),
   mutates: false,
   requiredRole: 'viewer',
   async run(ctx, a) {

@@ -232,6 +232,8 @@ export const arg = {
       .transform((words) => words.join(' ').trim())
       .meta({ description }),
   /** A Slack user as Slack escapes a mention (<@U0123|name>), or a bare id → the id. */
+  /** An incident id; absent, the incident of the channel the command is typed in. */
+  incident: () => z.string().optional().describe('INC-n (default: this channel’s incident)'),
   user: () =>
     z
       .string()
