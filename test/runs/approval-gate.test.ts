@@ -3,39 +3,23 @@
  * are preapproved or must ask like a person, the boot check for gaps, and break-glass argument rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { policyFor, uncoveredProductionChanges } from '../../src/approvals/policy-for.js';
 import { loadCatalog } from '../../src/catalog.js';
-import { arg, defineCommand, definePolicy } from '../../src/define.js';
+import { defineCommand, definePolicy } from '../../src/define.js';
 import { createKubeCluster } from '../../src/kubernetes/kube-cluster.js';
 import { type Sandbox, sandboxEnvironments, startSandbox } from '../../src/kubernetes/sandbox.js';
 import { createRegistry } from '../../src/registry/registry.js';
 import type { ApprovalNotifier } from '../../src/runs/approval-notifier.js';
-import type { Directory } from '../../src/runs/authorize.js';
 import { createEngine, type Engine } from '../../src/runs/engine.js';
 import { driftBetween } from '../../src/runs/execute-approved.js';
 import type { Outcome } from '../../src/runs/outcome.js';
 import type { ApprovalRequest } from '../../src/store/approvals.js';
 import { collectLogs } from '../support/collect-logs.js';
+import { bumpCommand, fullMemberDirectory } from '../support/engine-fixtures.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
 const ran: string[] = [];
-const bump = defineCommand({
-  name: 'bump',
-  summary: 'Bump a counter.',
-  usage: ['bump backend prod'],
-  args: z.object({ service: arg.service(), env: arg.env() }),
-  mutates: true,
-  requiredRole: 'operator',
-  plan: async (_ctx, a) => ({
-    summary: `bump ${a.service} in ${a.env}`,
-    changes: [{ what: 'counter', from: '1', to: '2' }],
-  }),
-  run: async (ctx, a) => {
-    ran.push(`${a.service}/${a.env}/${ctx.actor.userId}`);
-    return { summary: `bumped ${a.service}` };
-  },
-});
+const bump = bumpCommand(ran);
 const purge = defineCommand({ ...bump, name: 'purge', usage: ['purge backend prod'] });
 const standard = definePolicy({
   name: 'production-changes',
@@ -50,11 +34,7 @@ const purges = definePolicy({
   schedules: 'require-approval',
 });
 
-const directory: Directory = {
-  groupMembers: async () => [],
-  user: async (id) => ({ id, teamId: 'T1', isGuest: false, isBot: false, deleted: false }),
-  workspaceTeamId: 'T1',
-};
+const directory = fullMemberDirectory({ workspace: true });
 const opened: ApprovalRequest[] = [];
 const notifier: ApprovalNotifier = {
   opened: async (r) => void opened.push(r),

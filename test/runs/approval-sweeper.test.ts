@@ -6,17 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApprovalRequest } from '../../src/approvals/create-request.js';
 import type { ApprovalNotifier } from '../../src/runs/approval-notifier.js';
 import { sweepApprovals } from '../../src/runs/approval-sweeper.js';
-import type { Directory } from '../../src/runs/authorize.js';
 import { type ApprovalRequest, getApprovalRequest } from '../../src/store/approvals.js';
 import { collectLogs } from '../support/collect-logs.js';
+import { fullMemberDirectory } from '../support/engine-fixtures.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
 const gone = new Set<string>();
-const directory: Directory = {
-  groupMembers: async () => [],
-  user: async (id) => (gone.has(id) ? undefined : { id, teamId: 'T1', isGuest: false, isBot: false, deleted: false }),
-  workspaceTeamId: 'T1',
-};
+const directory = fullMemberDirectory({ workspace: true, gone });
 const events: string[] = [];
 const notifier: ApprovalNotifier = {
   opened: async () => {},

@@ -8,32 +8,17 @@ import { arg, defineCommand } from '../../src/define.js';
 import { createKubeCluster } from '../../src/kubernetes/kube-cluster.js';
 import { type Sandbox, sandboxEnvironments, startSandbox } from '../../src/kubernetes/sandbox.js';
 import { createRegistry } from '../../src/registry/registry.js';
-import type { Directory } from '../../src/runs/authorize.js';
 import { createEngine, type Engine } from '../../src/runs/engine.js';
 import type { Outcome } from '../../src/runs/outcome.js';
 import { listAudit } from '../../src/store/audit.js';
 import { getRequest } from '../../src/store/requests.js';
 import { collectLogs } from '../support/collect-logs.js';
+import { bumpCommand, fullMemberDirectory } from '../support/engine-fixtures.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
 // A mutating command that only records that it ran: the engine's gates are what is under test.
 const ran: string[] = [];
-const bump = defineCommand({
-  name: 'bump',
-  summary: 'Bump a counter.',
-  usage: ['bump api-gateway dev'],
-  args: z.object({ service: arg.service(), env: arg.env() }),
-  mutates: true,
-  requiredRole: 'operator',
-  plan: async (_ctx, a) => ({
-    summary: `bump ${a.service} in ${a.env}`,
-    changes: [{ what: 'counter', from: '1', to: '2' }],
-  }),
-  run: async (ctx, a) => {
-    ran.push(`${a.service}/${a.env}/${ctx.actor.userId}`);
-    return { summary: `bumped ${a.service}` };
-  },
-});
+const bump = bumpCommand(ran);
 const crash = defineCommand({
   name: 'crash',
   summary: 'Fails unexpectedly.',
@@ -71,10 +56,7 @@ const slow = defineCommand({
   run: () => new Promise((resolve) => (releaseSlow = () => resolve({ summary: 'slow change done' }))),
 });
 
-const directory: Directory = {
-  groupMembers: async () => [],
-  user: async (id) => ({ id, teamId: 'T1', isGuest: false, isBot: false, deleted: false }),
-};
+const directory = fullMemberDirectory();
 
 let testDb: TestDb;
 let sandbox: Sandbox;
